@@ -1,0 +1,224 @@
+import type { Handlers } from '../../core/api/dispatch.js';
+import type { ConsentState, Participant, StudyStatus } from '../../core/api/schemas.js';
+import { WeftError } from '../../core/errors.js';
+import { MODALITIES, type Modality } from '../../core/study/modalities.js';
+import { readerToArrowIpc } from '../arrow.js';
+import { checkReadOnlyQuery, cleanDuckMessage } from '../sql/guard.js';
+import { auditRowToEntry } from '../store/audit.js';
+import { readerToJsonRows, type Connection, type JsonRow } from '../store/duck.js';
+import type { Study } from '../store/study.js';
+import { VIEWS } from '../store/views.js';
+
+const str = (v: unknown): string => String(v);
+const strOrNull = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
+const num = (v: unknown): number => Number(v);
+const numOrNull = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v));
+
+const TIMELINE_TIME_COLUMN = {
+  face_frames: 't_us',
+  gaze_samples: 't_us',
+  events: 't_us',
+  fixations: 'start_us',
+  annotations: 'start_us',
+  predictions: 'start_us',
+} as const;
+
+async function consentStates(conn: Connection): Promise<Map<string, Record<string, ConsentState>>> {
+  const rows = await conn.all(`SELECT participant_id, modality, state FROM consents`);
+  const byParticipant = new Map<string, Record<string, ConsentState>>();
+  for (const row of rows) {
+    const id = str(row['participant_id']);
+    const states = byParticipant.get(id) ?? {};
+    states[str(row['modality'])] = row['state'] as ConsentState;
+    byParticipant.set(id, states);
+  }
+  return byParticipant;
+}
+
+function fullConsentMap(states: Record<string, ConsentState> | undefined): Record<Modality, ConsentState> {
+  return Object.fromEntries(MODALITIES.map((m) => [m, states?.[m] ?? 'missing'])) as Record<Modality, ConsentState>;
+}
+
+function toStream(row: JsonRow) {
+  return {
+    stream_id: num(row['stream_id']),
+    session_id: str(row['session_id']),
+    participant_id: str(row['participant_id']),
+    kind: row['kind'] as never,
+    format: str(row['format']),
+    modality: row['modality'] as never,
+    source_path: strOrNull(row['source_path']),
+    source_sha256: strOrNull(row['source_sha256']),
+    clock: { offset_us: num(row['clock_offset_us']), drift_ppm: num(row['clock_drift_ppm']), source: str(row['clock_source']) },
+    rows: num(row['rows']),
+    start_us: numOrNull(row['start_us']),
+    end_us: numOrNull(row['end_us']),
+    imported_at: str(row['imported_at']),
+  };
+}
+
+/** The one implementation of the API contract, over one open study. */
+export function createHandlers(study: Study): Handlers {
+  const read = <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => study.db.read(fn);
+
+  return {
+    'study.info': async () => study.info(),
+
+    'study.status': async () =>
+      read(async (conn): Promise<StudyStatus> => {
+        const participants = num(await conn.scalar(`SELECT count(*) FROM participants`));
+        const sessions = await conn.all(`SELECT session_id, participant_id, variant, duration_us FROM sessions ORDER BY session_id`);
+        const streams = await conn.all(
+          `SELECT stream_id, session_id, kind, format, rows, start_us, end_us FROM streams ORDER BY session_id, stream_id`,
+        );
+        const variants = await conn.all(`SELECT variant, count(*) AS sessions FROM sessions GROUP BY variant ORDER BY variant NULLS LAST`);
+        const states = await consentStates(conn);
+        const participantIds = (await conn.all(`SELECT participant_id FROM participants`)).map((r) => str(r['participant_id']));
+        const coverage = MODALITIES.map((modality) => {
+          const counts = { modality, granted: 0, refused: 0, withdrawn: 0, expired: 0, missing: 0 };
+          for (const id of participantIds) counts[states.get(id)?.[modality] ?? 'missing'] += 1;
+          return counts;
+        });
+        const views = [];
+        for (const view of VIEWS) views.push({ view: view.name, rows: num(await conn.scalar(`SELECT count(*) FROM ${view.name}`)) });
+        return {
+          study: study.info(),
+          participants,
+          sessions: sessions.map((s) => ({
+            session_id: str(s['session_id']),
+            participant_id: str(s['participant_id']),
+            variant: strOrNull(s['variant']),
+            duration_us: numOrNull(s['duration_us']),
+            streams: streams
+              .filter((st) => st['session_id'] === s['session_id'])
+              .map((st) => ({
+                stream_id: num(st['stream_id']),
+                kind: st['kind'] as never,
+                format: str(st['format']),
+                rows: num(st['rows']),
+                start_us: numOrNull(st['start_us']),
+                end_us: numOrNull(st['end_us']),
+              })),
+          })),
+          variants: variants.map((v) => ({ variant: strOrNull(v['variant']), sessions: num(v['sessions']) })),
+          consent_coverage: coverage,
+          views,
+        };
+      }),
+
+    'participant.list': async () =>
+      read(async (conn): Promise<Participant[]> => {
+        const rows = await conn.all(`SELECT participant_id, enrolled_at, sessions FROM participants ORDER BY participant_id`);
+        const states = await consentStates(conn);
+        return rows.map((row) => {
+          const id = str(row['participant_id']);
+          const own = states.get(id);
+          const recorded = Object.values(own ?? {});
+          return {
+            participant_id: id,
+            enrolled_at: strOrNull(row['enrolled_at']),
+            sessions: num(row['sessions']),
+            withdrawn: recorded.length > 0 && recorded.every((s) => s === 'withdrawn'),
+            consent: fullConsentMap(own),
+          };
+        });
+      }),
+
+    'session.list': async (input) =>
+      read(async (conn) => {
+        const rows = await conn.all(
+          `SELECT s.session_id, s.participant_id, s.variant, s.lesson, s.started_at, s.duration_us,
+             (SELECT count(*) FROM streams st WHERE st.session_id = s.session_id) AS streams
+           FROM sessions s
+           WHERE ($participant::VARCHAR IS NULL OR s.participant_id = $participant::VARCHAR) AND ($variant::VARCHAR IS NULL OR s.variant = $variant::VARCHAR)
+           ORDER BY s.session_id`,
+          { participant: input.participant_id ?? null, variant: input.variant ?? null },
+        );
+        return rows.map((r) => ({
+          session_id: str(r['session_id']),
+          participant_id: str(r['participant_id']),
+          variant: strOrNull(r['variant']),
+          lesson: strOrNull(r['lesson']),
+          started_at: strOrNull(r['started_at']),
+          duration_us: numOrNull(r['duration_us']),
+          streams: num(r['streams']),
+        }));
+      }),
+
+    'stream.list': async (input) =>
+      read(async (conn) => {
+        const rows = await conn.all(
+          `SELECT * FROM streams WHERE ($session::VARCHAR IS NULL OR session_id = $session::VARCHAR) ORDER BY session_id, stream_id`,
+          { session: input.session_id ?? null },
+        );
+        return rows.map(toStream);
+      }),
+
+    'consent.list': async (input) =>
+      read(async (conn) => {
+        const rows = await conn.all(
+          `SELECT * FROM consents
+           WHERE ($participant::VARCHAR IS NULL OR participant_id = $participant::VARCHAR) AND ($modality::VARCHAR IS NULL OR modality = $modality::VARCHAR)
+           ORDER BY participant_id, modality`,
+          { participant: input.participant_id ?? null, modality: input.modality ?? null },
+        );
+        return rows.map((r) => ({
+          participant_id: str(r['participant_id']),
+          modality: r['modality'] as Modality,
+          state: r['state'] as ConsentState,
+          granted: Boolean(r['granted']),
+          form_version: strOrNull(r['form_version']),
+          recorded_at: str(r['recorded_at']),
+          expires_at: strOrNull(r['expires_at']),
+          withdrawn_at: strOrNull(r['withdrawn_at']),
+        }));
+      }),
+
+    'audit.list': async (input) =>
+      read(async (conn) => {
+        const rows = await conn.all(
+          `SELECT seq, at, actor, action, target, CAST(detail AS VARCHAR) AS detail, prev_hash, hash
+           FROM audit_log WHERE seq > $after::BIGINT ORDER BY seq LIMIT $limit::BIGINT`,
+          { after: input.after_seq, limit: input.limit },
+        );
+        return rows.map(auditRowToEntry);
+      }),
+
+    'sql.query': async (input) =>
+      read(async (conn) => {
+        await checkReadOnlyQuery(conn, input.sql);
+        await conn.run('BEGIN TRANSACTION READ ONLY');
+        try {
+          const reader = await conn.raw.streamAndReadUntil(input.sql, input.max_rows + 1);
+          const { columns, rows } = readerToJsonRows(reader);
+          const truncated = rows.length > input.max_rows;
+          return { columns, rows: truncated ? rows.slice(0, input.max_rows) : rows, truncated };
+        } catch (error) {
+          if (error instanceof WeftError) throw error;
+          throw new WeftError('SQL_ERROR', cleanDuckMessage(error));
+        } finally {
+          await conn.run('ROLLBACK');
+        }
+      }),
+
+    'timeline.query': async (input) =>
+      read(async (conn) => {
+        const view = VIEWS.find((v) => v.name === input.view);
+        if (view === undefined) throw new WeftError('NOT_FOUND', `No view named ${input.view}`);
+        const known = new Set(view.columns.map((c) => c.name));
+        const columns = input.columns ?? view.columns.map((c) => c.name);
+        const unknown = columns.filter((c) => !known.has(c));
+        if (unknown.length > 0) {
+          throw new WeftError('INVALID_INPUT', `${input.view} has no column ${unknown.join(', ')}`);
+        }
+        const time = TIMELINE_TIME_COLUMN[input.view];
+        const reader = await conn.raw.runAndReadAll(
+          `SELECT ${columns.join(', ')} FROM ${view.name}
+           WHERE session_id = $session AND ($from::BIGINT IS NULL OR ${time} >= $from::BIGINT) AND ($to::BIGINT IS NULL OR ${time} < $to::BIGINT)
+           ORDER BY ${time}`,
+          { session: input.session_id, from: input.from_us ?? null, to: input.to_us ?? null },
+        );
+        return readerToArrowIpc(reader);
+      }),
+  };
+}

@@ -1,0 +1,126 @@
+import { z } from 'zod';
+import {
+  auditEntrySchema,
+  consentSchema,
+  modalitySchema,
+  participantIdSchema,
+  participantSchema,
+  sessionIdSchema,
+  sessionSchema,
+  sqlResultSchema,
+  streamSchema,
+  studyInfoSchema,
+  studyStatusSchema,
+  timelineKindSchema,
+} from './schemas.js';
+
+/**
+ * The one API of Weft. Every method is declared here once, named noun.verb, with the schemas
+ * its input and output must satisfy. The backend implements it once; the in-process, HTTP and
+ * Electron IPC transports only carry it.
+ */
+export interface MethodDef<I extends z.ZodType = z.ZodType, O extends z.ZodType = z.ZodType> {
+  readonly summary: string;
+  readonly input: I;
+  readonly output: O;
+  /** 'arrow': the output is Arrow IPC stream bytes and crosses HTTP as a binary body. */
+  readonly encoding: 'json' | 'arrow';
+  /** Whether the method changes the study; read-only studies and viewers refuse these. */
+  readonly mutates: boolean;
+}
+
+function method<I extends z.ZodType, O extends z.ZodType>(def: {
+  summary: string;
+  input: I;
+  output: O;
+  encoding?: 'json' | 'arrow';
+  mutates?: boolean;
+}): MethodDef<I, O> {
+  return { encoding: 'json', mutates: false, ...def };
+}
+
+const noInput = z.object({}).strict();
+const arrowBytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected Arrow IPC bytes');
+
+export const contract = {
+  'study.info': method({
+    summary: 'Identity, location and schema version of the open study.',
+    input: noInput,
+    output: studyInfoSchema,
+  }),
+  'study.status': method({
+    summary: 'Participants, sessions and their streams with row counts and time spans, consent coverage.',
+    input: noInput,
+    output: studyStatusSchema,
+  }),
+  'participant.list': method({
+    summary: 'Participants with their session count and current consent per modality.',
+    input: noInput,
+    output: z.array(participantSchema),
+  }),
+  'session.list': method({
+    summary: 'Sessions, optionally of one participant or one lesson variant.',
+    input: z
+      .object({ participant_id: participantIdSchema.optional(), variant: z.string().optional() })
+      .strict(),
+    output: z.array(sessionSchema),
+  }),
+  'stream.list': method({
+    summary: 'Streams of every session, or of one session, with their clock models.',
+    input: z.object({ session_id: sessionIdSchema.optional() }).strict(),
+    output: z.array(streamSchema),
+  }),
+  'consent.list': method({
+    summary: 'The current consent of every participant for every modality they have a record for.',
+    input: z.object({ participant_id: participantIdSchema.optional(), modality: modalitySchema.optional() }).strict(),
+    output: z.array(consentSchema),
+  }),
+  'audit.list': method({
+    summary: 'Entries of the hash-chained audit log, newest last.',
+    input: z
+      .object({
+        after_seq: z.number().int().nonnegative().default(0),
+        limit: z.number().int().positive().max(10_000).default(500),
+      })
+      .strict(),
+    output: z.array(auditEntrySchema),
+  }),
+  'sql.query': method({
+    summary: 'A read-only SELECT over the documented views (docs/schema.md).',
+    input: z
+      .object({
+        sql: z.string().min(1).max(100_000),
+        max_rows: z.number().int().positive().max(1_000_000).default(10_000),
+      })
+      .strict(),
+    output: sqlResultSchema,
+  }),
+  'timeline.query': method({
+    summary: 'Rows of one view for one session and time range, as Arrow IPC stream bytes.',
+    input: z
+      .object({
+        session_id: sessionIdSchema,
+        view: timelineKindSchema,
+        from_us: z.number().int().optional(),
+        to_us: z.number().int().optional(),
+        columns: z.array(z.string().regex(/^[a-z_][a-z0-9_]*$/)).max(200).optional(),
+      })
+      .strict(),
+    output: arrowBytes,
+    encoding: 'arrow',
+  }),
+} as const satisfies Record<string, MethodDef>;
+
+export type Contract = typeof contract;
+export type MethodName = keyof Contract;
+/** What a caller passes (defaults not yet applied). */
+export type MethodInput<M extends MethodName> = z.input<Contract[M]['input']>;
+/** What an implementation receives (validated, defaults applied). */
+export type ParsedInput<M extends MethodName> = z.output<Contract[M]['input']>;
+export type MethodOutput<M extends MethodName> = z.output<Contract[M]['output']>;
+
+export const METHOD_NAMES = Object.keys(contract) as MethodName[];
+
+export function isMethodName(value: string): value is MethodName {
+  return Object.hasOwn(contract, value);
+}

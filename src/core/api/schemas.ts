@@ -1,0 +1,149 @@
+import { z } from 'zod';
+import { MODALITIES, STREAM_KINDS } from '../study/modalities.js';
+
+/**
+ * Values that cross a transport: JSON only, no bigint and no Date. Times on the session clock
+ * are integer microseconds; wall-clock instants are ISO-8601 strings in UTC.
+ */
+const us = z.number().int();
+const isoInstant = z.string();
+
+export const participantIdSchema = z
+  .string()
+  .min(1)
+  .max(128)
+  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+export const sessionIdSchema = participantIdSchema;
+
+export const modalitySchema = z.enum(MODALITIES);
+export const streamKindSchema = z.enum(STREAM_KINDS);
+
+export const studyInfoSchema = z.object({
+  study_id: z.string(),
+  name: z.string(),
+  path: z.string(),
+  schema_version: z.number().int(),
+  created_at: isoInstant,
+  read_only: z.boolean(),
+});
+export type StudyInfo = z.infer<typeof studyInfoSchema>;
+
+export const consentStateSchema = z.enum(['granted', 'refused', 'withdrawn', 'expired', 'missing']);
+export type ConsentState = z.infer<typeof consentStateSchema>;
+
+export const participantSchema = z.object({
+  participant_id: z.string(),
+  enrolled_at: isoInstant.nullable(),
+  sessions: z.number().int(),
+  withdrawn: z.boolean(),
+  consent: z.record(z.string(), consentStateSchema),
+});
+export type Participant = z.infer<typeof participantSchema>;
+
+export const sessionSchema = z.object({
+  session_id: z.string(),
+  participant_id: z.string(),
+  variant: z.string().nullable(),
+  lesson: z.string().nullable(),
+  started_at: isoInstant.nullable(),
+  duration_us: us.nullable(),
+  streams: z.number().int(),
+});
+export type Session = z.infer<typeof sessionSchema>;
+
+export const clockSchema = z.object({
+  offset_us: us,
+  drift_ppm: z.number(),
+  source: z.string(),
+});
+
+export const streamSchema = z.object({
+  stream_id: z.number().int(),
+  session_id: z.string(),
+  participant_id: z.string(),
+  kind: streamKindSchema,
+  format: z.string(),
+  modality: modalitySchema,
+  source_path: z.string().nullable(),
+  source_sha256: z.string().nullable(),
+  clock: clockSchema,
+  rows: z.number().int(),
+  start_us: us.nullable(),
+  end_us: us.nullable(),
+  imported_at: isoInstant,
+});
+export type Stream = z.infer<typeof streamSchema>;
+
+export const consentSchema = z.object({
+  participant_id: z.string(),
+  modality: modalitySchema,
+  state: consentStateSchema,
+  granted: z.boolean(),
+  form_version: z.string().nullable(),
+  recorded_at: isoInstant,
+  expires_at: isoInstant.nullable(),
+  withdrawn_at: isoInstant.nullable(),
+});
+export type Consent = z.infer<typeof consentSchema>;
+
+export const streamStatusSchema = z.object({
+  stream_id: z.number().int(),
+  kind: streamKindSchema,
+  format: z.string(),
+  rows: z.number().int(),
+  start_us: us.nullable(),
+  end_us: us.nullable(),
+});
+
+export const sessionStatusSchema = z.object({
+  session_id: z.string(),
+  participant_id: z.string(),
+  variant: z.string().nullable(),
+  duration_us: us.nullable(),
+  streams: z.array(streamStatusSchema),
+});
+
+export const tableCountSchema = z.object({ view: z.string(), rows: z.number().int() });
+
+export const studyStatusSchema = z.object({
+  study: studyInfoSchema,
+  participants: z.number().int(),
+  sessions: z.array(sessionStatusSchema),
+  variants: z.array(z.object({ variant: z.string().nullable(), sessions: z.number().int() })),
+  consent_coverage: z.array(
+    z.object({
+      modality: modalitySchema,
+      granted: z.number().int(),
+      refused: z.number().int(),
+      withdrawn: z.number().int(),
+      expired: z.number().int(),
+      missing: z.number().int(),
+    }),
+  ),
+  views: z.array(tableCountSchema),
+});
+export type StudyStatus = z.infer<typeof studyStatusSchema>;
+
+export const auditEntrySchema = z.object({
+  seq: z.number().int(),
+  at: isoInstant,
+  actor: z.string(),
+  action: z.string(),
+  target: z.string().nullable(),
+  detail: z.record(z.string(), z.unknown()),
+  prev_hash: z.string(),
+  hash: z.string(),
+});
+export type AuditEntry = z.infer<typeof auditEntrySchema>;
+
+export const sqlColumnSchema = z.object({ name: z.string(), type: z.string() });
+export const sqlResultSchema = z.object({
+  columns: z.array(sqlColumnSchema),
+  rows: z.array(z.array(z.unknown())),
+  truncated: z.boolean(),
+});
+export type SqlResult = z.infer<typeof sqlResultSchema>;
+
+export const timelineKinds = ['face_frames', 'gaze_samples', 'events', 'fixations', 'annotations', 'predictions'] as const;
+export const timelineKindSchema = z.enum(timelineKinds);
+export type TimelineKind = z.infer<typeof timelineKindSchema>;
