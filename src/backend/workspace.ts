@@ -1,7 +1,7 @@
 import { EventHub } from '../core/api/events.js';
 import type { Handlers } from '../core/api/dispatch.js';
 import { createHandlers } from './api/handlers.js';
-import { Study, type OpenStudyOptions } from './store/study.js';
+import { Study, type CreateStudyOptions, type OpenStudyOptions } from './store/study.js';
 
 /**
  * What a host process (CLI, browser-mode server, Electron main) holds: one open study, the
@@ -19,7 +19,7 @@ export class Workspace {
     return new Workspace(await Study.open(dir, options));
   }
 
-  static async create(dir: string, options: { name: string; actor: string }): Promise<Workspace> {
+  static async create(dir: string, options: CreateStudyOptions): Promise<Workspace> {
     return new Workspace(await Study.create(dir, options));
   }
 

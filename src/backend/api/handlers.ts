@@ -2,7 +2,9 @@ import type { Handlers } from '../../core/api/dispatch.js';
 import type { ConsentState, Participant, StudyStatus } from '../../core/api/schemas.js';
 import { WeftError } from '../../core/errors.js';
 import { MODALITIES, type Modality } from '../../core/study/modalities.js';
+import { parseIsoInstant } from '../../core/study/instants.js';
 import { readerToArrowIpc } from '../arrow.js';
+import { runImport } from '../import/job.js';
 import { checkReadOnlyQuery, cleanDuckMessage } from '../sql/guard.js';
 import { auditRowToEntry } from '../store/audit.js';
 import { readerToJsonRows, type Connection, type JsonRow } from '../store/duck.js';
@@ -183,6 +185,32 @@ export function createHandlers(study: Study): Handlers {
         );
         return rows.map(auditRowToEntry);
       }),
+
+    'session.import': async (input, ctx) => {
+      let sessionStartUs: number | undefined;
+      if (input.session_start !== undefined) {
+        const parsed = parseIsoInstant(input.session_start);
+        if (parsed === null) throw new WeftError('INVALID_INPUT', `session_start "${input.session_start}" is not an ISO-8601 instant with a time zone`);
+        sessionStartUs = parsed;
+      }
+      const target = {
+        ...(input.participant_id === undefined ? {} : { participantId: input.participant_id }),
+        ...(input.session_id === undefined ? {} : { sessionId: input.session_id }),
+        ...(input.variant === undefined ? {} : { variant: input.variant }),
+        ...(input.lesson === undefined ? {} : { lesson: input.lesson }),
+      };
+      return runImport(study, {
+        files: input.files,
+        ...(input.manifest === undefined ? {} : { manifest: input.manifest }),
+        ...(input.format === undefined ? {} : { format: input.format }),
+        target,
+        ...(sessionStartUs === undefined ? {} : { sessionStartUs }),
+        ...(input.clock_offset_s === undefined ? {} : { clockOffsetUs: Math.round(input.clock_offset_s * 1e6) }),
+        actor: ctx.actor,
+        events: ctx.events,
+        ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
+      });
+    },
 
     'sql.query': async (input) =>
       read(async (conn) => {

@@ -35,7 +35,6 @@ const initial: Migration = {
   created_at_us BIGINT NOT NULL,
   attributes JSON
 )`,
-    `CREATE SEQUENCE weft.stream_ids START 1`,
     `CREATE TABLE weft.streams (
   stream_id BIGINT PRIMARY KEY,
   session_id VARCHAR NOT NULL,
@@ -64,6 +63,14 @@ const initial: Migration = {
   started_at_us BIGINT NOT NULL,
   finished_at_us BIGINT NOT NULL,
   summary JSON NOT NULL
+)`,
+    `CREATE TABLE weft.source_files (
+  sha256 VARCHAR PRIMARY KEY,
+  path VARCHAR NOT NULL,
+  format VARCHAR NOT NULL,
+  bytes BIGINT NOT NULL,
+  import_id VARCHAR NOT NULL,
+  imported_at_us BIGINT NOT NULL
 )`,
     `CREATE TABLE weft.events (
   stream_id BIGINT NOT NULL,
@@ -178,7 +185,6 @@ ${faceFeatureColumns}
   probability DOUBLE,
   created_at_us BIGINT NOT NULL
 )`,
-    `CREATE SEQUENCE weft.consent_record_ids START 1`,
     `CREATE TABLE weft.consent_records (
   record_id BIGINT PRIMARY KEY,
   participant_id VARCHAR NOT NULL,

@@ -4,8 +4,9 @@ import { mkdir, readFile, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { WeftError } from '../../core/errors.js';
 import type { StudyInfo } from '../../core/api/schemas.js';
-import { DATABASE_FILE, STUDY_FILE, STUDY_FORMAT, studyFileSchema, type StudyFile } from '../../core/study/settings.js';
+import { DATABASE_FILE, STUDY_FILE, STUDY_FORMAT, studyFileSchema, type DataBasis, type StudyFile } from '../../core/study/settings.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { newPseudonymKey } from '../privacy/pseudonym.js';
 import { appendAudit } from './audit.js';
 import { Database, type Connection } from './duck.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrationChecksum } from './migrations.js';
@@ -21,6 +22,7 @@ export interface CreateStudyOptions {
   readonly name: string;
   readonly actor: string;
   readonly description?: string;
+  readonly dataBasis?: DataBasis;
 }
 
 const BOOTSTRAP = [
@@ -75,7 +77,7 @@ export class Study {
       study_id: randomUUID(),
       name: options.name,
       created_at: new Date().toISOString(),
-      settings: { description: options.description ?? '' },
+      settings: { description: options.description ?? '', data_basis: options.dataBasis ?? { kind: 'participant_consent' } },
     };
     // The database is built under a temporary name and renamed into place only when complete,
     // and the study file is written last: a crash midway leaves no half-made study behind.
@@ -84,7 +86,7 @@ export class Study {
     try {
       await migrate(db, options.actor, 0);
       await db.write(async (conn) => {
-        await conn.run(`INSERT INTO weft.meta VALUES ('study_id', $id)`, { id: file.study_id });
+        await conn.run(`INSERT INTO weft.meta VALUES ('study_id', $id), ('pseudonym_key', $key)`, { id: file.study_id, key: newPseudonymKey() });
         await appendAudit(conn, {
           actor: options.actor,
           action: 'study.create',
@@ -139,6 +141,14 @@ export class Study {
       throw error;
     }
   }
+
+  /** The secret behind participant pseudonyms; it never leaves the database. */
+  async pseudonymKey(): Promise<string> {
+    this.cachedKey ??= String(await this.db.read((conn) => conn.scalar(`SELECT value FROM weft.meta WHERE key = 'pseudonym_key'`)));
+    return this.cachedKey;
+  }
+
+  private cachedKey: string | undefined;
 
   async close(): Promise<void> {
     await this.db.close();

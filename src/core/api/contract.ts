@@ -2,6 +2,7 @@ import { z } from 'zod';
 import {
   auditEntrySchema,
   consentSchema,
+  importSummarySchema,
   modalitySchema,
   participantIdSchema,
   participantSchema,
@@ -84,6 +85,24 @@ export const contract = {
       })
       .strict(),
     output: z.array(auditEntrySchema),
+  }),
+  'session.import': method({
+    summary: 'Import recordings, logs, annotations or consent files, atomically; files seen before add nothing.',
+    input: z
+      .object({
+        files: z.array(z.string().min(1)).default([]),
+        manifest: z.string().min(1).optional(),
+        format: z.string().optional(),
+        participant_id: participantIdSchema.optional(),
+        session_id: sessionIdSchema.optional(),
+        variant: z.string().min(1).optional(),
+        lesson: z.string().min(1).optional(),
+        session_start: z.string().optional(),
+        clock_offset_s: z.number().finite().optional(),
+      })
+      .strict(),
+    output: importSummarySchema,
+    mutates: true,
   }),
   'sql.query': method({
     summary: 'A read-only SELECT over the documented views (docs/schema.md).',

@@ -8,11 +8,12 @@ import { MODALITIES, STREAM_KINDS } from '../study/modalities.js';
 const us = z.number().int();
 const isoInstant = z.string();
 
+/** Identifiers come from other tools (DataShop session ids hold ":" and ","), so only control characters and outer spaces are refused. */
 export const participantIdSchema = z
   .string()
   .min(1)
-  .max(128)
-  .regex(/^[A-Za-z0-9][A-Za-z0-9._-]*$/, 'letters, digits, ".", "_" and "-", starting with a letter or digit');
+  .max(256)
+  .regex(/^[^\s\p{Cc}](?:[^\p{Cc}]*[^\s\p{Cc}])?$/u, 'no control characters and no leading or trailing spaces');
 export const sessionIdSchema = participantIdSchema;
 
 export const modalitySchema = z.enum(MODALITIES);
@@ -147,3 +148,52 @@ export type SqlResult = z.infer<typeof sqlResultSchema>;
 export const timelineKinds = ['face_frames', 'gaze_samples', 'events', 'fixations', 'annotations', 'predictions'] as const;
 export const timelineKindSchema = z.enum(timelineKinds);
 export type TimelineKind = z.infer<typeof timelineKindSchema>;
+
+export const warningSchema = z.object({
+  message: z.string(),
+  location: z.object({ file: z.string(), line: z.number().int().optional(), column: z.number().int().optional(), field: z.string().optional() }).optional(),
+  count: z.number().int().positive(),
+});
+
+export const importedStreamSchema = z.object({
+  stream_id: z.number().int(),
+  session_id: z.string(),
+  participant_id: z.string(),
+  kind: streamKindSchema,
+  rows: z.number().int(),
+  start_us: us.nullable(),
+  end_us: us.nullable(),
+  clock_source: z.string(),
+});
+
+export const refusedStreamSchema = z.object({
+  participant_id: z.string(),
+  session_id: z.string().nullable(),
+  kind: streamKindSchema,
+  modality: modalitySchema,
+  consent: consentStateSchema,
+  rows: z.number().int(),
+});
+
+export const importedFileSchema = z.object({
+  path: z.string(),
+  format: z.string(),
+  sha256: z.string(),
+  bytes: z.number().int(),
+  status: z.enum(['imported', 'duplicate']),
+  duplicate_of: z.string().nullable(),
+  streams: z.array(importedStreamSchema),
+  refused: z.array(refusedStreamSchema),
+  annotations: z.number().int(),
+  consents: z.number().int(),
+  warnings: z.array(warningSchema),
+});
+
+export const importSummarySchema = z.object({
+  import_id: z.string(),
+  files: z.array(importedFileSchema),
+  rows: z.number().int(),
+  warnings: z.number().int(),
+});
+export type ImportSummary = z.infer<typeof importSummarySchema>;
+export type ImportedFile = z.infer<typeof importedFileSchema>;

@@ -14,7 +14,19 @@ export const studyFileSchema = z.object({
   settings: z
     .object({
       description: z.string().default(''),
+      /**
+       * On what basis data may be stored. 'participant_consent': each participant's recorded
+       * consent per modality (the default, for data a lab collects). 'secondary_data': an
+       * existing data set used under its own terms (a DataShop export, say), stated in `terms`.
+       */
+      data_basis: z
+        .discriminatedUnion('kind', [
+          z.object({ kind: z.literal('participant_consent') }),
+          z.object({ kind: z.literal('secondary_data'), terms: z.string().min(1) }),
+        ])
+        .default({ kind: 'participant_consent' }),
     })
-    .default({ description: '' }),
+    .default({ description: '', data_basis: { kind: 'participant_consent' } }),
 });
 export type StudyFile = z.infer<typeof studyFileSchema>;
+export type DataBasis = StudyFile['settings']['data_basis'];

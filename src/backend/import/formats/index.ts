@@ -1,0 +1,8 @@
+import type { Importer } from '../types.js';
+import { datashopTx } from './datashopTx.js';
+import { redcapConsentCsv } from './redcapConsentCsv.js';
+import { weftAnnotationsCsv } from './weftAnnotationsCsv.js';
+import { weftFaceCsv } from './weftFaceCsv.js';
+
+/** Every format `weft import` understands. Detection asks each; the surest wins. */
+export const IMPORTERS: readonly Importer[] = [datashopTx, weftFaceCsv, weftAnnotationsCsv, redcapConsentCsv];

@@ -1,0 +1,166 @@
+import { createHash } from 'node:crypto';
+import { createReadStream } from 'node:fs';
+import { open, stat } from 'node:fs/promises';
+import { resolve } from 'node:path';
+import { TextDecoder } from 'node:util';
+import { WeftError } from '../../core/errors.js';
+
+export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
+
+/** A file about to be imported: its identity (sha256), size, and how its text is encoded. */
+export interface SourceFile {
+  readonly path: string;
+  readonly bytes: number;
+  readonly sha256: string;
+  /** Null for binary files (video). */
+  readonly encoding: TextEncoding | null;
+  readonly bomBytes: number;
+  /** The first bytes, for format detection. */
+  readonly head: Uint8Array;
+  /** The first characters as text (empty for binary files). */
+  readonly headText: string;
+}
+
+const HEAD_BYTES = 64 * 1024;
+
+function startsWith(bytes: Uint8Array, prefix: readonly number[]): boolean {
+  return prefix.every((b, i) => bytes[i] === b);
+}
+
+export const MAGIC = {
+  zip: [0x50, 0x4b, 0x03, 0x04],
+  ole2: [0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1],
+  utf8Bom: [0xef, 0xbb, 0xbf],
+  utf16le: [0xff, 0xfe],
+  utf16be: [0xfe, 0xff],
+} as const;
+
+/** Container signatures of media files Weft registers rather than parses. */
+export function looksLikeMedia(head: Uint8Array): boolean {
+  const ascii = (from: number, to: number): string => String.fromCharCode(...head.subarray(from, to));
+  return (
+    ascii(4, 8) === 'ftyp' ||
+    startsWith(head, [0x1a, 0x45, 0xdf, 0xa3]) ||
+    (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'AVI ') ||
+    startsWith(head, [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11])
+  );
+}
+
+function binaryRefusal(path: string, head: Uint8Array): WeftError | null {
+  if (startsWith(head, MAGIC.zip)) {
+    return new WeftError(
+      'UNSUPPORTED_FORMAT',
+      `${path} is a ZIP container (most likely an Excel .xlsx workbook, whatever its name says). Open it in a spreadsheet program and save it as CSV or tab-delimited text, then import that.`,
+      { location: { file: path, line: 1, column: 1 } },
+    );
+  }
+  if (startsWith(head, MAGIC.ole2)) {
+    return new WeftError(
+      'UNSUPPORTED_FORMAT',
+      `${path} is an old Office binary file (an Excel .xls workbook, say). Save it as CSV or tab-delimited text, then import that.`,
+      { location: { file: path, line: 1, column: 1 } },
+    );
+  }
+  return null;
+}
+
+function firstNul(bytes: Uint8Array): number {
+  return bytes.indexOf(0);
+}
+
+function lineAndColumn(bytes: Uint8Array, offset: number): { line: number; column: number } {
+  let line = 1;
+  let lineStart = 0;
+  for (let i = 0; i < offset; i += 1) {
+    if (bytes[i] === 0x0a) {
+      line += 1;
+      lineStart = i + 1;
+    }
+  }
+  return { line, column: offset - lineStart + 1 };
+}
+
+/**
+ * Reads a file once to learn its sha256 and whether its text is valid UTF-8 (otherwise it is
+ * read as Windows-1252, the encoding older Windows exports use); refuses binary garbage and
+ * spreadsheets with a message saying what the file is and what to do instead.
+ */
+export async function inspectSource(pathArg: string, options: { binary?: boolean } = {}): Promise<SourceFile> {
+  const path = resolve(pathArg);
+  let size: number;
+  try {
+    const info = await stat(path);
+    if (!info.isFile()) throw new WeftError('NOT_FOUND', `${path} is not a file`);
+    size = info.size;
+  } catch (error) {
+    if (error instanceof WeftError) throw error;
+    throw new WeftError('NOT_FOUND', `Cannot read ${path}: ${(error as NodeJS.ErrnoException).code ?? String(error)}`);
+  }
+  const handle = await open(path, 'r');
+  const head = new Uint8Array(Math.min(HEAD_BYTES, size));
+  try {
+    await handle.read(head, 0, head.length, 0);
+  } finally {
+    await handle.close();
+  }
+
+  const hash = createHash('sha256');
+  const binary = options.binary === true || looksLikeMedia(head);
+  let encoding: TextEncoding | null = null;
+  let bomBytes = 0;
+  if (!binary) {
+    const refusal = binaryRefusal(path, head);
+    if (refusal) throw refusal;
+    if (startsWith(head, MAGIC.utf8Bom)) {
+      encoding = 'utf-8';
+      bomBytes = 3;
+    } else if (startsWith(head, MAGIC.utf16le)) {
+      encoding = 'utf-16le';
+      bomBytes = 2;
+    } else if (startsWith(head, MAGIC.utf16be)) {
+      encoding = 'utf-16be';
+      bomBytes = 2;
+    } else {
+      const nul = firstNul(head);
+      if (nul >= 0) {
+        const at = lineAndColumn(head, nul);
+        throw new WeftError('UNSUPPORTED_FORMAT', `${path} holds binary data (a NUL byte at line ${at.line}, column ${at.column}), not text Weft can import`, {
+          location: { file: path, ...at },
+        });
+      }
+      encoding = 'utf-8';
+    }
+  }
+
+  const utf8 = encoding === 'utf-8' ? new TextDecoder('utf-8', { fatal: true }) : null;
+  let validUtf8 = true;
+  let offset = 0;
+  for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
+    const buffer = chunk as Buffer;
+    hash.update(buffer);
+    if (utf8 !== null && validUtf8) {
+      try {
+        utf8.decode(buffer, { stream: true });
+      } catch {
+        validUtf8 = false;
+      }
+    }
+    if (encoding === 'utf-8' && validUtf8 === false && bomBytes === 0 && buffer.includes(0)) {
+      throw new WeftError('UNSUPPORTED_FORMAT', `${path} holds binary data after byte ${offset}, not text Weft can import`, {
+        location: { file: path },
+      });
+    }
+    offset += buffer.length;
+  }
+  if (utf8 !== null && validUtf8) {
+    try {
+      utf8.decode();
+    } catch {
+      validUtf8 = false;
+    }
+  }
+  if (encoding === 'utf-8' && !validUtf8) encoding = 'windows-1252';
+
+  const headText = encoding === null ? '' : new TextDecoder(encoding).decode(head.subarray(bomBytes));
+  return { path, bytes: size, sha256: hash.digest('hex'), encoding, bomBytes, head, headText };
+}

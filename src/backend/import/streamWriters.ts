@@ -1,0 +1,215 @@
+import { FACE_FEATURE_COLUMNS } from '../../core/face/featureSchema.js';
+import type { StreamKind } from '../../core/study/modalities.js';
+import type { TableAppender } from './tableAppender.js';
+import type { EventFields, FixationFields, GazeFields, ImportWarning, SaccadeFields, StreamWriter } from './types.js';
+
+export interface StreamStats {
+  rows: number;
+  minUs: number | null;
+  maxUs: number | null;
+}
+
+/** Maps a stream's own time to session time; may fix the session start from the first row. */
+export type ToSessionTime = (t: number) => number;
+
+const EVENT_COLUMNS = ['stream_id', 'session_id', 't_us', 'duration_us', 'kind', 'label', 'problem', 'step', 'selection', 'action', 'input', 'outcome', 'skill', 'attempt', 'feedback', 'attributes'] as const;
+const FACE_COLUMNS = ['stream_id', 'session_id', 't_us', 'frame', ...FACE_FEATURE_COLUMNS.map((c) => c.name)];
+const GAZE_COLUMNS = ['stream_id', 'session_id', 't_us', 'x', 'y', 'left_x', 'left_y', 'right_x', 'right_y', 'pupil_left', 'pupil_right', 'valid_left', 'valid_right'] as const;
+const FIXATION_COLUMNS = ['stream_id', 'session_id', 'start_us', 'end_us', 'x', 'y', 'eye', 'pupil', 'aoi'] as const;
+const SACCADE_COLUMNS = ['stream_id', 'session_id', 'start_us', 'end_us', 'start_x', 'start_y', 'end_x', 'end_y', 'amplitude_deg', 'peak_velocity_deg_s', 'eye'] as const;
+const BLINK_COLUMNS = ['stream_id', 'session_id', 'start_us', 'end_us', 'eye'] as const;
+
+const SUCCESS_INDEX = FACE_FEATURE_COLUMNS.findIndex((c) => c.name === 'success');
+
+export const TABLE_OF_KIND: Partial<Record<StreamKind, string>> = {
+  interaction_log: 'events',
+  segments: 'events',
+  eye_markers: 'events',
+  face_features: 'face_frames',
+  gaze: 'gaze_samples',
+  fixations: 'fixations',
+  saccades: 'saccades',
+  blinks: 'blinks',
+};
+
+/** Fills a reusable row array in the appender's column order from values given by name. */
+class RowLayout {
+  private readonly positions: number[];
+  private readonly row: unknown[];
+
+  constructor(
+    private readonly appender: TableAppender,
+    names: readonly string[],
+  ) {
+    this.positions = names.map((n) => appender.indexOf(n));
+    this.row = new Array<unknown>(appender.columns.length).fill(null);
+  }
+
+  write(values: readonly unknown[]): void {
+    for (let i = 0; i < this.positions.length; i += 1) this.row[this.positions[i] as number] = values[i];
+    this.appender.append(this.row);
+  }
+}
+
+function misuse(kind: StreamKind, method: string): never {
+  throw new Error(`A ${kind} stream cannot take ${method} rows`);
+}
+
+/**
+ * Writes one accepted stream's rows into its internal table on session time, keeping the
+ * statistics the streams table records and noticing timestamps that go backwards or repeat.
+ */
+export class AcceptedStreamWriter implements StreamWriter {
+  readonly accepted = true;
+  readonly stats: StreamStats = { rows: 0, minUs: null, maxUs: null };
+  private previous = Number.NEGATIVE_INFINITY;
+  private backwards = 0;
+  private repeats = 0;
+  private firstBackwardsLine: number | undefined;
+  private readonly layout: RowLayout;
+
+  constructor(
+    readonly streamId: number,
+    readonly sessionId: string,
+    readonly kind: StreamKind,
+    appender: TableAppender,
+    private readonly toSession: ToSessionTime,
+    private readonly onSessionInfo: (info: { variant?: string; lesson?: string }) => void,
+  ) {
+    const names = {
+      events: EVENT_COLUMNS,
+      face_frames: FACE_COLUMNS,
+      gaze_samples: GAZE_COLUMNS,
+      fixations: FIXATION_COLUMNS,
+      saccades: SACCADE_COLUMNS,
+      blinks: BLINK_COLUMNS,
+    }[appender.table];
+    if (names === undefined) throw new Error(`No row layout for weft.${appender.table}`);
+    this.layout = new RowLayout(appender, names);
+  }
+
+  private track(startUs: number, endUs: number, line: number | undefined): void {
+    if (startUs < this.previous) {
+      this.backwards += 1;
+      this.firstBackwardsLine ??= line;
+    } else if (startUs === this.previous) {
+      this.repeats += 1;
+    }
+    this.previous = startUs;
+    this.stats.rows += 1;
+    if (this.stats.minUs === null || startUs < this.stats.minUs) this.stats.minUs = startUs;
+    if (this.stats.maxUs === null || endUs > this.stats.maxUs) this.stats.maxUs = endUs;
+  }
+
+  event(t: number, f: EventFields, line?: number): void {
+    if (this.kind !== 'interaction_log' && this.kind !== 'segments' && this.kind !== 'eye_markers') misuse(this.kind, 'event');
+    const start = this.toSession(t);
+    const duration = f.durationUs ?? null;
+    this.track(start, duration === null ? start : start + Math.round(duration), line);
+    this.layout.write([
+      this.streamId, this.sessionId, start, duration, f.kind, f.label ?? null, f.problem ?? null, f.step ?? null,
+      f.selection ?? null, f.action ?? null, f.input ?? null, f.outcome ?? null, f.skill ?? null, f.attempt ?? null,
+      f.feedback ?? null, f.attributes ?? null,
+    ]);
+  }
+
+  faceFrame(t: number, frame: number | null, features: Float64Array, line?: number): void {
+    if (this.kind !== 'face_features') misuse(this.kind, 'face');
+    const start = this.toSession(t);
+    this.track(start, start, line);
+    const present = features[SUCCESS_INDEX] === 1;
+    const values: unknown[] = [this.streamId, this.sessionId, start, frame];
+    for (let i = 0; i < features.length; i += 1) {
+      if (i === SUCCESS_INDEX) values.push(present);
+      else values.push(present ? features[i] : null);
+    }
+    this.layout.write(values);
+  }
+
+  gazeSample(t: number, f: GazeFields, line?: number): void {
+    if (this.kind !== 'gaze') misuse(this.kind, 'gaze');
+    const start = this.toSession(t);
+    this.track(start, start, line);
+    this.layout.write([
+      this.streamId, this.sessionId, start, f.x, f.y, f.leftX ?? null, f.leftY ?? null, f.rightX ?? null, f.rightY ?? null,
+      f.pupilLeft ?? null, f.pupilRight ?? null, f.validLeft ?? null, f.validRight ?? null,
+    ]);
+  }
+
+  fixation(startT: number, endT: number, f: FixationFields, line?: number): void {
+    if (this.kind !== 'fixations') misuse(this.kind, 'fixation');
+    const start = this.toSession(startT);
+    const end = this.toSession(endT);
+    this.track(start, end, line);
+    this.layout.write([this.streamId, this.sessionId, start, end, f.x, f.y, f.eye ?? null, f.pupil ?? null, f.aoi ?? null]);
+  }
+
+  saccade(startT: number, endT: number, f: SaccadeFields, line?: number): void {
+    if (this.kind !== 'saccades') misuse(this.kind, 'saccade');
+    const start = this.toSession(startT);
+    const end = this.toSession(endT);
+    this.track(start, end, line);
+    this.layout.write([
+      this.streamId, this.sessionId, start, end, f.startX ?? null, f.startY ?? null, f.endX ?? null, f.endY ?? null,
+      f.amplitudeDeg ?? null, f.peakVelocityDegS ?? null, f.eye ?? null,
+    ]);
+  }
+
+  blink(startT: number, endT: number, eye: string | null, line?: number): void {
+    if (this.kind !== 'blinks') misuse(this.kind, 'blink');
+    const start = this.toSession(startT);
+    const end = this.toSession(endT);
+    this.track(start, end, line);
+    this.layout.write([this.streamId, this.sessionId, start, end, eye]);
+  }
+
+  describeSession(info: { variant?: string; lesson?: string }): void {
+    this.onSessionInfo(info);
+  }
+
+  /** Warnings about time order, worded for the person who made the file. */
+  timeWarnings(file: string): ImportWarning[] {
+    const warnings: ImportWarning[] = [];
+    if (this.backwards > 0) {
+      warnings.push({
+        message: `${this.backwards} timestamp${this.backwards === 1 ? '' : 's'} in the ${this.kind} stream went backwards; rows were kept in file order (the views sort by time)`,
+        location: { file, ...(this.firstBackwardsLine === undefined ? {} : { line: this.firstBackwardsLine }) },
+        count: this.backwards,
+      });
+    }
+    const samples = this.kind === 'face_features' || this.kind === 'gaze';
+    if (samples && this.repeats > 0) {
+      warnings.push({
+        message: `${this.repeats} sample${this.repeats === 1 ? '' : 's'} in the ${this.kind} stream repeat the previous timestamp`,
+        location: { file },
+        count: this.repeats,
+      });
+    }
+    return warnings;
+  }
+}
+
+/** Stands in for a stream the participant has not consented to: counts rows, keeps nothing. */
+export class RefusedStreamWriter implements StreamWriter {
+  readonly accepted = false;
+  rows = 0;
+  event(): void {
+    this.rows += 1;
+  }
+  faceFrame(): void {
+    this.rows += 1;
+  }
+  gazeSample(): void {
+    this.rows += 1;
+  }
+  fixation(): void {
+    this.rows += 1;
+  }
+  saccade(): void {
+    this.rows += 1;
+  }
+  blink(): void {
+    this.rows += 1;
+  }
+  describeSession(): void {}
+}

@@ -1,0 +1,223 @@
+import { createReadStream } from 'node:fs';
+import { TextDecoder } from 'node:util';
+import { WeftError } from '../../core/errors.js';
+import type { SourceFile } from './source.js';
+
+export interface DelimitedRecord {
+  /** Line the record starts on, from 1. */
+  readonly line: number;
+  readonly fields: string[];
+  /** Column (from 1) where each field starts, on the line given in fieldLines. */
+  readonly columns: number[];
+  /** Line each field starts on; differs from `line` only after a quoted field spanning lines. */
+  readonly fieldLines: number[];
+}
+
+export interface DelimitedOptions {
+  readonly delimiter: string;
+  /** The quote character, or null for formats that never quote (Tobii TSV). */
+  readonly quote: string | null;
+}
+
+const CHUNK_BYTES = 1 << 20;
+const LF = 10;
+const CR = 13;
+
+/**
+ * Reads a text file incrementally: line by line for preambles, then record by record for the
+ * delimited body, keeping line and column numbers so any error can say exactly where it is.
+ */
+export class TextReader {
+  private buffer = '';
+  private pos = 0;
+  private eof = false;
+  private nextLine = 1;
+  /** Offset in `buffer` where the current line starts, for column numbers. */
+  private lineStart = 0;
+  private readonly decoder: TextDecoder;
+  private readonly chunks: AsyncIterator<Buffer>;
+  private bytes = 0;
+
+  private constructor(readonly file: SourceFile) {
+    if (file.encoding === null) throw new WeftError('INTERNAL', `${file.path} is binary; it has no text to read`);
+    this.decoder = new TextDecoder(file.encoding);
+    const stream = createReadStream(file.path, { start: file.bomBytes, highWaterMark: CHUNK_BYTES });
+    this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
+  }
+
+  static open(file: SourceFile): TextReader {
+    return new TextReader(file);
+  }
+
+  /** Bytes consumed so far, for progress. */
+  get bytesRead(): number {
+    return this.bytes;
+  }
+
+  /** Line number of the next unread line. */
+  get line(): number {
+    return this.nextLine;
+  }
+
+  private async fill(): Promise<boolean> {
+    if (this.eof) return false;
+    const next = await this.chunks.next();
+    if (this.pos > 0) {
+      this.lineStart -= this.pos;
+      this.buffer = this.buffer.slice(this.pos);
+      this.pos = 0;
+    }
+    if (next.done === true) {
+      this.buffer += this.decoder.decode();
+      this.eof = true;
+      return this.buffer.length > 0;
+    }
+    this.bytes += next.value.length;
+    this.buffer += this.decoder.decode(next.value, { stream: true });
+    return true;
+  }
+
+  /** The next line without its line ending, or null at the end of the file. */
+  async readLine(): Promise<string | null> {
+    for (;;) {
+      const newline = this.buffer.indexOf('\n', this.pos);
+      if (newline >= 0 || this.eof) {
+        if (newline < 0 && this.pos >= this.buffer.length) return null;
+        const end = newline >= 0 ? newline : this.buffer.length;
+        let text = this.buffer.slice(this.pos, end);
+        if (text.endsWith('\r')) text = text.slice(0, -1);
+        this.pos = newline >= 0 ? newline + 1 : end;
+        this.lineStart = this.pos;
+        this.nextLine += 1;
+        return text;
+      }
+      await this.fill();
+    }
+  }
+
+  /** Looks at the next line without consuming it. */
+  async peekLine(): Promise<string | null> {
+    for (;;) {
+      const newline = this.buffer.indexOf('\n', this.pos);
+      if (newline >= 0 || this.eof) {
+        if (newline < 0 && this.pos >= this.buffer.length) return null;
+        const text = this.buffer.slice(this.pos, newline >= 0 ? newline : this.buffer.length);
+        return text.endsWith('\r') ? text.slice(0, -1) : text;
+      }
+      await this.fill();
+    }
+  }
+
+  /**
+   * Up to `max` records; an empty array at the end of the file. Records are parsed from the
+   * buffer synchronously and the buffer is refilled only when a record runs past its end.
+   */
+  async readRecords(options: DelimitedOptions, max: number): Promise<DelimitedRecord[]> {
+    const records: DelimitedRecord[] = [];
+    const delimiter = options.delimiter.charCodeAt(0);
+    const quote = options.quote === null ? -1 : options.quote.charCodeAt(0);
+    while (records.length < max) {
+      if (this.pos >= this.buffer.length && !(await this.fill())) break;
+      const record = this.parseRecord(delimiter, quote);
+      if (record === 'need-more') {
+        if (!(await this.fill())) throw new WeftError('INTERNAL', 'reader stalled');
+        continue;
+      }
+      if (record !== null) records.push(record);
+    }
+    return records;
+  }
+
+  /** Parses one record at pos; 'need-more' when the buffer ends mid-record before end of file. */
+  private parseRecord(delimiter: number, quote: number): DelimitedRecord | null | 'need-more' {
+    const buf = this.buffer;
+    const length = buf.length;
+    let i = this.pos;
+    let line = this.nextLine;
+    let lineStart = this.lineStart;
+    const startLine = line;
+    const fields: string[] = [];
+    const columns: number[] = [];
+    const fieldLines: number[] = [];
+    for (;;) {
+      columns.push(i - lineStart + 1);
+      fieldLines.push(line);
+      if (quote >= 0 && i < length && buf.charCodeAt(i) === quote) {
+        let j = i + 1;
+        let value = '';
+        let segmentStart = j;
+        for (;;) {
+          if (j >= length) {
+            if (!this.eof) return 'need-more';
+            throw new WeftError('PARSE_ERROR', `${this.file.path}:${fieldLines[fieldLines.length - 1]}:${columns[columns.length - 1]}: a quoted field is never closed (the file ends inside it; is it truncated?)`, {
+              location: { file: this.file.path, line: fieldLines[fieldLines.length - 1] ?? line, column: columns[columns.length - 1] ?? 1 },
+            });
+          }
+          const c = buf.charCodeAt(j);
+          if (c === quote) {
+            if (j + 1 >= length && !this.eof) return 'need-more';
+            if (buf.charCodeAt(j + 1) === quote) {
+              value += buf.slice(segmentStart, j + 1);
+              j += 2;
+              segmentStart = j;
+              continue;
+            }
+            value += buf.slice(segmentStart, j);
+            j += 1;
+            break;
+          }
+          if (c === LF) {
+            line += 1;
+            lineStart = j + 1;
+          }
+          j += 1;
+        }
+        fields.push(value);
+        i = j;
+        if (i < length) {
+          const c = buf.charCodeAt(i);
+          if (c !== delimiter && c !== LF && c !== CR) {
+            throw new WeftError('PARSE_ERROR', `${this.file.path}:${line}:${i - lineStart + 1}: unexpected text after a closing quote`, {
+              location: { file: this.file.path, line, column: i - lineStart + 1 },
+            });
+          }
+        }
+      } else {
+        let j = i;
+        while (j < length) {
+          const c = buf.charCodeAt(j);
+          if (c === delimiter || c === LF || c === CR) break;
+          j += 1;
+        }
+        if (j >= length && !this.eof) return 'need-more';
+        fields.push(buf.slice(i, j));
+        i = j;
+      }
+      if (i >= length) {
+        this.pos = i;
+        this.nextLine = line + 1;
+        this.lineStart = i;
+        return fields.length === 1 && fields[0] === '' ? null : { line: startLine, fields, columns, fieldLines };
+      }
+      const c = buf.charCodeAt(i);
+      if (c === delimiter) {
+        i += 1;
+        continue;
+      }
+      if (c === CR) {
+        if (i + 1 >= length && !this.eof) return 'need-more';
+        i += buf.charCodeAt(i + 1) === LF ? 2 : 1;
+      } else {
+        i += 1;
+      }
+      this.pos = i;
+      this.nextLine = line + 1;
+      this.lineStart = i;
+      return fields.length === 1 && fields[0] === '' ? { line: startLine, fields: [], columns: [], fieldLines: [] } : { line: startLine, fields, columns, fieldLines };
+    }
+  }
+
+  async close(): Promise<void> {
+    await this.chunks.return?.();
+  }
+}

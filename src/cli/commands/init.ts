@@ -1,0 +1,25 @@
+import { basename } from 'node:path';
+import type { Command } from 'commander';
+import { Workspace } from '../../backend/workspace.js';
+import { cliActor, printJson, studyDir, type StudyOptions } from '../context.js';
+
+export function registerInit(program: Command): void {
+  program
+    .command('init')
+    .description('Create a new, empty study in the study folder (default: the current folder).')
+    .option('--name <name>', 'study name (default: the folder name)')
+    .option('--secondary-data <terms>', 'the study re-uses an existing data set under these terms (e.g. "DataShop ds76 terms of use") instead of collecting consent per participant')
+    .action(async (options: { name?: string; secondaryData?: string }, command: Command) => {
+      const global = command.optsWithGlobals<StudyOptions>();
+      const dir = studyDir(global);
+      const workspace = await Workspace.create(dir, {
+        name: options.name ?? basename(dir),
+        actor: cliActor(),
+        ...(options.secondaryData === undefined ? {} : { dataBasis: { kind: 'secondary_data' as const, terms: options.secondaryData } }),
+      });
+      const info = workspace.study.info();
+      await workspace.close();
+      if (global.json === true) printJson(info);
+      else process.stdout.write(`Created study "${info.name}" in ${info.path} (schema ${info.schema_version}).\n`);
+    });
+}

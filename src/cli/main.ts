@@ -1,0 +1,51 @@
+import { Command, CommanderError } from 'commander';
+import { WeftError, formatLocation } from '../core/errors.js';
+import { registerImport } from './commands/import.js';
+import { registerInit } from './commands/init.js';
+import { registerServe } from './commands/serve.js';
+import { registerSql } from './commands/sql.js';
+import { registerStatus } from './commands/status.js';
+import { EXIT, exitCodeFor } from './exitCodes.js';
+
+export function buildProgram(): Command {
+  const program = new Command('weft')
+    .description('Weft: multimodal learning-analytics workbench. Face, gaze and tutor logs on one timeline, on your machine.')
+    .option('--study <dir>', 'study folder', process.cwd())
+    .option('--json', 'machine-readable JSON output')
+    .showHelpAfterError('(run "weft --help" or "weft <command> --help" for usage)')
+    .exitOverride();
+  registerInit(program);
+  registerStatus(program);
+  registerImport(program);
+  registerSql(program);
+  registerServe(program);
+  for (const command of program.commands) command.exitOverride();
+  return program;
+}
+
+function report(error: unknown, json: boolean): number {
+  if (error instanceof CommanderError) {
+    return error.exitCode === 0 ? EXIT.ok : EXIT.usage;
+  }
+  const weftError = error instanceof WeftError ? error : new WeftError('INTERNAL', error instanceof Error ? error.message : String(error));
+  if (json) {
+    process.stdout.write(`${JSON.stringify({ ok: false, error: weftError.toData() }, null, 2)}\n`);
+  } else {
+    const where = weftError.location === undefined ? '' : `${formatLocation(weftError.location)}: `;
+    process.stderr.write(`weft: ${where}${weftError.message}\n`);
+    if (weftError.code === 'INTERNAL' && error instanceof Error && error.stack && process.env['WEFT_DEBUG']) {
+      process.stderr.write(`${error.stack}\n`);
+    }
+  }
+  return exitCodeFor(weftError.code);
+}
+
+export async function run(argv: readonly string[]): Promise<number> {
+  const program = buildProgram();
+  try {
+    await program.parseAsync(argv as string[], { from: 'user' });
+    return EXIT.ok;
+  } catch (error) {
+    return report(error, argv.includes('--json'));
+  }
+}
