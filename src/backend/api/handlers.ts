@@ -179,7 +179,7 @@ export function createHandlers(study: Study): Handlers {
     'audit.list': async (input) =>
       read(async (conn) => {
         const rows = await conn.all(
-          `SELECT seq, at, actor, action, target, CAST(detail AS VARCHAR) AS detail, prev_hash, hash
+          `SELECT seq, "at", actor, action, target, CAST(detail AS VARCHAR) AS detail, prev_hash, hash
            FROM audit_log WHERE seq > $after::BIGINT ORDER BY seq LIMIT $limit::BIGINT`,
           { after: input.after_seq, limit: input.limit },
         );

@@ -1,0 +1,38 @@
+import { join } from 'node:path';
+import { createClient, type WeftClient } from '../../src/core/api/client.js';
+import { createInProcessTransport } from '../../src/core/api/inProcess.js';
+import { Workspace } from '../../src/backend/workspace.js';
+import type { DataBasis } from '../../src/core/study/settings.js';
+import { tempDir } from './paths.js';
+
+export interface TestStudy {
+  readonly dir: string;
+  readonly root: string;
+  readonly workspace: Workspace;
+  readonly client: WeftClient;
+  close(): Promise<void>;
+}
+
+/** A new study in a temporary folder with an in-process client; close() removes everything. */
+export async function createTestStudy(options: { dataBasis?: DataBasis; name?: string } = {}): Promise<TestStudy> {
+  const temp = await tempDir();
+  const dir = join(temp.dir, 'study');
+  const workspace = await Workspace.create(dir, {
+    name: options.name ?? 'Test study',
+    actor: 'test',
+    ...(options.dataBasis === undefined ? {} : { dataBasis: options.dataBasis }),
+  });
+  const client = createClient(createInProcessTransport(workspace.handlers, workspace.hub, 'test'));
+  return {
+    dir,
+    root: temp.dir,
+    workspace,
+    client,
+    close: async () => {
+      await workspace.close();
+      await temp.remove();
+    },
+  };
+}
+
+export const SECONDARY: DataBasis = { kind: 'secondary_data', terms: 'test data set' };
