@@ -58,8 +58,11 @@ export const layersRule = {
     if (from === null) return {};
     const rules = LAYERS[from];
 
-    function check(node, source, typeOnly) {
+    const declarationFile = file.endsWith('.d.ts');
+
+    function check(node, source, typeOnlyImport) {
       if (typeof source !== 'string') return;
+      const typeOnly = typeOnlyImport || declarationFile;
       if (source.startsWith('.')) {
         const target = layerOf(path.resolve(path.dirname(file), source), root);
         if (target === null || rules.layers.includes(target)) return;
@@ -85,8 +88,9 @@ export const layersRule = {
         }
         return;
       }
+      // Type-only imports are erased at build time: a package's typings bring no code along.
+      if (typeOnly) return;
       if (!rules.packages.includes(source) && !rules.packages.includes(name)) {
-        if (typeOnly && rules.types.length > 0) return;
         context.report({ node, messageId: 'pkg', data: { from, source, allowed: rules.packages.join(', ') || 'none' } });
       }
     }

@@ -227,7 +227,7 @@ FROM weft.media m JOIN weft.sessions se USING (session_id)`,
 
 const annotations: ViewDef = {
   name: 'annotations',
-  description: 'Labels that annotators put on stretches of session time, in tiers (e.g. "affect", "bromp").',
+  description: 'Labels that annotators put on stretches of session time, in tiers such as "affect" or "bromp".',
   columns: [
     col('annotation_id', 'VARCHAR', 'Annotation identifier.'),
     col('session_id', 'VARCHAR', 'Session annotated.'),
