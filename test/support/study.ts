@@ -14,12 +14,13 @@ export interface TestStudy {
 }
 
 /** A new study in a temporary folder with an in-process client; close() removes everything. */
-export async function createTestStudy(options: { dataBasis?: DataBasis; name?: string } = {}): Promise<TestStudy> {
+export async function createTestStudy(options: { dataBasis?: DataBasis; name?: string; timeZone?: string } = {}): Promise<TestStudy> {
   const temp = await tempDir();
   const dir = join(temp.dir, 'study');
   const workspace = await Workspace.create(dir, {
     name: options.name ?? 'Test study',
     actor: 'test',
+    timeZone: options.timeZone ?? 'UTC',
     ...(options.dataBasis === undefined ? {} : { dataBasis: options.dataBasis }),
   });
   const client = createClient(createInProcessTransport(workspace.handlers, workspace.hub, 'test'));

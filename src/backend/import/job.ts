@@ -272,7 +272,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
         },
       };
 
-      await file.importer.parse({ file: file.source, sink, openText: () => TextReader.open(file.source) });
+      await file.importer.parse({ file: file.source, sink, timeZone: study.file.settings.time_zone, openText: () => TextReader.open(file.source) });
       bytesBefore += file.source.bytes;
 
       if (consents.length > 0) {

@@ -138,6 +138,8 @@ export interface ImportSink {
 export interface ParseContext {
   readonly file: SourceFile;
   readonly sink: ImportSink;
+  /** IANA zone of the lab's clocks (study setting), for local times written without a zone. */
+  readonly timeZone: string;
   /** Opens the file for reading as text; the parser closes it. */
   openText(): TextReader;
 }

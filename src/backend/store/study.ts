@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import { WeftError } from '../../core/errors.js';
 import type { StudyInfo } from '../../core/api/schemas.js';
 import { DATABASE_FILE, STUDY_FILE, STUDY_FORMAT, studyFileSchema, type DataBasis, type StudyFile } from '../../core/study/settings.js';
+import { isKnownTimeZone } from '../../core/study/instants.js';
 import { writeFileAtomic } from '../fs/atomic.js';
 import { newPseudonymKey } from '../privacy/pseudonym.js';
 import { appendAudit } from './audit.js';
@@ -23,6 +24,8 @@ export interface CreateStudyOptions {
   readonly actor: string;
   readonly description?: string;
   readonly dataBasis?: DataBasis;
+  /** IANA zone of the lab's clocks; the machine's own zone by default. */
+  readonly timeZone?: string;
 }
 
 const BOOTSTRAP = [
@@ -70,6 +73,8 @@ export class Study {
     if (existsSync(join(dir, STUDY_FILE)) || existsSync(join(dir, DATABASE_FILE))) {
       throw new WeftError('STUDY_EXISTS', `${dir} already holds a Weft study (or part of one); open it instead of creating it again`);
     }
+    const timeZone = options.timeZone ?? Intl.DateTimeFormat().resolvedOptions().timeZone;
+    if (!isKnownTimeZone(timeZone)) throw new WeftError('INVALID_INPUT', `"${timeZone}" is not a time zone name (use an IANA name such as Europe/Berlin or America/New_York)`);
     await mkdir(dir, { recursive: true });
     const file: StudyFile = {
       format: STUDY_FORMAT,
@@ -77,7 +82,11 @@ export class Study {
       study_id: randomUUID(),
       name: options.name,
       created_at: new Date().toISOString(),
-      settings: { description: options.description ?? '', data_basis: options.dataBasis ?? { kind: 'participant_consent' } },
+      settings: {
+        description: options.description ?? '',
+        time_zone: timeZone,
+        data_basis: options.dataBasis ?? { kind: 'participant_consent' },
+      },
     };
     // The database is built under a temporary name and renamed into place only when complete,
     // and the study file is written last: a crash midway leaves no half-made study behind.

@@ -8,13 +8,15 @@ export function registerInit(program: Command): void {
     .command('init')
     .description('Create a new, empty study in the study folder (default: the current folder).')
     .option('--name <name>', 'study name (default: the folder name)')
+    .option('--time-zone <zone>', "IANA time zone of the lab's clocks, for files that write local times without one (default: this machine's)")
     .option('--secondary-data <terms>', 'the study re-uses an existing data set under these terms (e.g. "DataShop ds76 terms of use") instead of collecting consent per participant')
-    .action(async (options: { name?: string; secondaryData?: string }, command: Command) => {
+    .action(async (options: { name?: string; secondaryData?: string; timeZone?: string }, command: Command) => {
       const global = command.optsWithGlobals<StudyOptions>();
       const dir = studyDir(global);
       const workspace = await Workspace.create(dir, {
         name: options.name ?? basename(dir),
         actor: cliActor(),
+        ...(options.timeZone === undefined ? {} : { timeZone: options.timeZone }),
         ...(options.secondaryData === undefined ? {} : { dataBasis: { kind: 'secondary_data' as const, terms: options.secondaryData } }),
       });
       const info = workspace.study.info();

@@ -14,6 +14,8 @@ export const studyFileSchema = z.object({
   settings: z
     .object({
       description: z.string().default(''),
+      /** IANA zone of the lab's clocks, for files that write local times without a zone. */
+      time_zone: z.string().min(1).default('UTC'),
       /**
        * On what basis data may be stored. 'participant_consent': each participant's recorded
        * consent per modality (the default, for data a lab collects). 'secondary_data': an
@@ -26,7 +28,7 @@ export const studyFileSchema = z.object({
         ])
         .default({ kind: 'participant_consent' }),
     })
-    .default({ description: '', data_basis: { kind: 'participant_consent' } }),
+    .default({ description: '', time_zone: 'UTC', data_basis: { kind: 'participant_consent' } }),
 });
 export type StudyFile = z.infer<typeof studyFileSchema>;
 export type DataBasis = StudyFile['settings']['data_basis'];

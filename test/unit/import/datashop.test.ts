@@ -55,7 +55,7 @@ describe.skipIf(!HAVE_REALDATA)(`DataShop transaction exports (real files)${HAVE
     expect(ds1465?.streams.reduce((n, s) => n + s.rows, 0)).toBe(2074);
     const messages = ds1465?.warnings.map((w) => w.message) ?? [];
     expect(messages, messages.join('\n')).toHaveLength(2);
-    expect(messages.some((m) => /Time Zone is empty on 2074 rows .* read as UTC/.test(m))).toBe(true);
+    expect(messages.some((m) => /Time Zone is empty on 2074 rows .* read in the study's time zone, UTC/.test(m))).toBe(true);
     expect(messages.find((m) => m.startsWith("Condition Name"))).toMatch(/^Condition Name varies within 27 sessions \("Tue, 03 Nov 2015 SVOranfor3tdf.xml" \(timeout, keypress\)/);
     const ds2033 = summary.files.find((f) => f.path === FILES.ds2033);
     expect(ds2033?.streams.reduce((n, s) => n + s.rows, 0)).toBe(467);

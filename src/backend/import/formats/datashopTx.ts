@@ -160,7 +160,7 @@ export const datashopTx: Importer = {
           if (zone === '') {
             missingZone ??= { count: 0, line: record.line };
             missingZone.count += 1;
-            zone = 'UTC';
+            zone = ctx.timeZone;
           } else if (!isKnownTimeZone(zone)) {
             throw recordError(path, record, `Time Zone "${zone}" is not a time zone name Weft knows (an IANA name such as US/Eastern or Europe/Berlin)`, iZone);
           }
@@ -241,7 +241,7 @@ export const datashopTx: Importer = {
       }
       if (missingZone !== undefined) {
         ctx.sink.warn({
-          message: `Time Zone is empty on ${missingZone.count} rows (first at line ${missingZone.line}); their times were read as UTC. Give the lab's time zone in the export if that is wrong`,
+          message: `Time Zone is empty on ${missingZone.count} rows (first at line ${missingZone.line}); their times were read in the study's time zone, ${ctx.timeZone}`,
           location: { file: path, line: missingZone.line, field: 'Time Zone' },
           count: missingZone.count,
         });

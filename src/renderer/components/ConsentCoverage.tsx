@@ -1,0 +1,57 @@
+import type { StudyStatus } from '../../core/api/schemas.js';
+import { CONSENT_STATES, consentBadge, coverageRows } from '../view/consent.js';
+import { formatCount, formatPercent } from '../view/format.js';
+import { ScrollableTable } from './ScrollableTable.js';
+import { Section } from './Section.js';
+
+interface ConsentCoverageProps {
+  readonly coverage: StudyStatus['consent_coverage'];
+}
+
+/** Modality × consent state: how many participants each modality's data may come from. */
+export function ConsentCoverage({ coverage }: ConsentCoverageProps) {
+  const rows = coverageRows(coverage);
+  return (
+    <Section id="consent" title="Consent coverage" meta="participants per modality and consent state" className="section--compact">
+      <ScrollableTable labelledBy="consent-heading">
+        <table class="table table--coverage">
+          <thead>
+            <tr>
+              <th scope="col">Modality</th>
+              {CONSENT_STATES.map((state) => {
+                const badge = consentBadge(state);
+                return (
+                  <th key={state} scope="col" class="num" title={badge.meaning}>
+                    <span class={`legend-dot legend-dot--${state}`} aria-hidden="true" />
+                    {badge.label}
+                  </th>
+                );
+              })}
+              <th scope="col" class="num">
+                Usable
+              </th>
+            </tr>
+          </thead>
+          <tbody>
+            {rows.map((row) => (
+              <tr key={row.modality} data-modality={row.modality}>
+                <th scope="row">{row.label}</th>
+                {CONSENT_STATES.map((state) => {
+                  const count = row.counts[state];
+                  return (
+                    <td key={state} class={count === 0 ? 'num cell-zero' : `num cell--${state}`} data-state={state}>
+                      {formatCount(count)}
+                    </td>
+                  );
+                })}
+                <td class="num" title={`${formatCount(row.counts.granted)} of ${formatCount(row.total)} participants granted ${row.label.toLowerCase()}`}>
+                  {formatPercent(row.grantedShare)}
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </ScrollableTable>
+    </Section>
+  );
+}

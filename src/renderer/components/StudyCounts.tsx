@@ -1,0 +1,47 @@
+import { formatCount, formatDuration, plural } from '../view/format.js';
+import type { OverviewCounts } from '../view/overview.js';
+
+interface StudyCountsProps {
+  readonly counts: OverviewCounts;
+}
+
+interface TileProps {
+  readonly label: string;
+  readonly value: number;
+  readonly detail: string;
+  readonly name: string;
+}
+
+function Tile({ label, value, detail, name }: TileProps) {
+  return (
+    <li class="tile" data-count={name}>
+      <span class="tile__label">{label}</span>
+      <span class="tile__value">{formatCount(value)}</span>
+      <span class="tile__detail">{detail}</span>
+    </li>
+  );
+}
+
+export function StudyCounts({ counts }: StudyCountsProps) {
+  return (
+    <section class="counts" aria-label="Study in numbers">
+      <ul class="tiles">
+        <Tile name="participants" label="Participants" value={counts.participants} detail={counts.withdrawn === 0 ? 'none withdrawn' : `${formatCount(counts.withdrawn)} withdrawn`} />
+        <Tile name="sessions" label="Sessions" value={counts.sessions} detail={`${formatDuration(counts.recordedUs)} in total`} />
+        <Tile name="variants" label="Lesson variants" value={counts.variants} detail="conditions compared" />
+        <Tile name="streams" label="Streams" value={counts.streams} detail={plural(counts.streamKinds, 'kind')} />
+        <li class="tile tile--rows">
+          <span class="tile__label">Rows stored</span>
+          <dl class="row-counts">
+            {counts.dataRows.map((d) => (
+              <div key={d.view} class={d.rows === 0 ? 'row-counts__item is-empty' : 'row-counts__item'} data-view={d.view}>
+                <dt>{d.label}</dt>
+                <dd>{formatCount(d.rows)}</dd>
+              </div>
+            ))}
+          </dl>
+        </li>
+      </ul>
+    </section>
+  );
+}
