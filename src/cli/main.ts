@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { WeftError, formatLocation } from '../core/errors.js';
+import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerServe } from './commands/serve.js';
@@ -19,6 +20,7 @@ export function buildProgram(): Command {
   registerImport(program);
   registerSql(program);
   registerServe(program);
+  registerDemo(program);
   for (const command of program.commands) command.exitOverride();
   return program;
 }
