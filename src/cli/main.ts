@@ -33,7 +33,8 @@ function report(error: unknown, json: boolean): number {
   if (json) {
     process.stdout.write(`${JSON.stringify({ ok: false, error: weftError.toData() }, null, 2)}\n`);
   } else {
-    const where = weftError.location === undefined ? '' : `${formatLocation(weftError.location)}: `;
+    const location = weftError.location;
+    const where = location === undefined || weftError.message.includes(location.file) ? '' : `${formatLocation(location)}: `;
     process.stderr.write(`weft: ${where}${weftError.message}\n`);
     if (weftError.code === 'INTERNAL' && error instanceof Error && error.stack && process.env['WEFT_DEBUG']) {
       process.stderr.write(`${error.stack}\n`);

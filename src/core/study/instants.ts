@@ -70,7 +70,7 @@ export function isKnownTimeZone(zone: string): boolean {
 }
 
 /** Offset of a zone from UTC at an instant, milliseconds (UTC+1 gives 3,600,000). */
-function zoneOffsetMs(zone: string, utcMs: number): number {
+export function zoneOffsetMs(zone: string, utcMs: number): number {
   const hour = Math.floor(utcMs / 3_600_000);
   const key = `${zone}\u0000${hour}`;
   const cached = zoneOffsets.get(key);
