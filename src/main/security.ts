@@ -1,7 +1,7 @@
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
 import type { BrowserWindowConstructorOptions, CustomScheme, WindowOpenHandlerResponse } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../core/security/csp.js';
-import { securityHeaders } from '../core/security/staticFiles.js';
+import { safeRelativePath, securityHeaders } from '../core/security/staticFiles.js';
 
 /**
  * Every security decision of the Electron shell, as pure functions of strings, so that each can
@@ -74,16 +74,6 @@ export function isAppUrl(url: string | null | undefined): boolean {
 // needs folding is refused rather than silently served something else.
 const RAW_APP_PATH = /^app:\/\/[^/?#\\]*([^?#]*)/i;
 
-/** Separators, a drive letter's colon and control characters never belong in one path segment. */
-function isForbiddenSegment(segment: string): boolean {
-  if (segment === '.' || segment === '..') return true;
-  for (const char of segment) {
-    const code = char.charCodeAt(0);
-    if (char === '/' || char === '\\' || char === ':' || code < 0x20 || code === 0x7f) return true;
-  }
-  return false;
-}
-
 /**
  * The file under rendererRoot that app://weft/<path> names ("index.html" for a folder), or null
  * for another origin and for anything that tries to leave rendererRoot.
@@ -91,27 +81,10 @@ function isForbiddenSegment(segment: string): boolean {
 export function resolveAppPath(rendererRoot: string, requestUrl: string): string | null {
   if (!isAppUrl(requestUrl)) return null;
   const rawPath = RAW_APP_PATH.exec(requestUrl)?.[1];
-  if (rawPath === undefined || rawPath.includes('\\')) return null;
-  const encoded = rawPath === '' ? [''] : rawPath.slice(1).split('/');
-  const segments: string[] = [];
-  for (const [index, segment] of encoded.entries()) {
-    const isLast = index === encoded.length - 1;
-    if (segment === '') {
-      if (isLast) segments.push('index.html');
-      else return null;
-      continue;
-    }
-    let decoded: string;
-    try {
-      decoded = decodeURIComponent(segment);
-    } catch {
-      return null;
-    }
-    if (isForbiddenSegment(decoded)) return null;
-    segments.push(decoded);
-  }
+  const relativePath = rawPath === undefined ? null : safeRelativePath(rawPath);
+  if (relativePath === null) return null;
   const root = resolve(rendererRoot);
-  const file = join(root, ...segments);
+  const file = join(root, ...relativePath.split('/'));
   const inside = relative(root, file);
   if (inside === '' || inside === '..' || inside.startsWith(`..${sep}`) || isAbsolute(inside)) return null;
   return file;

@@ -92,8 +92,8 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
   let allowedHosts = new Set<string>();
   let allowedOrigins = new Set<string>();
 
-  async function serveStatic(req: IncomingMessage, res: ServerResponse, pathname: string): Promise<void> {
-    const relative = safeRelativePath(pathname);
+  async function serveStatic(req: IncomingMessage, res: ServerResponse, rawPath: string): Promise<void> {
+    const relative = safeRelativePath(rawPath);
     if (relative === null) {
       res.writeHead(400).end();
       return;
@@ -155,13 +155,14 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
       sendError(res, { code: 'UNAUTHORIZED', message: `Requests from ${origin} are refused` });
       return;
     }
-    const pathname = new URL(req.url ?? '/', `http://${host}`).pathname;
+    const rawPath = req.url ?? '/';
+    const pathname = new URL(rawPath, `http://${host}`).pathname;
     if (!pathname.startsWith(HTTP_API_PREFIX)) {
       if (req.method !== 'GET' && req.method !== 'HEAD') {
         res.writeHead(405, { allow: 'GET, HEAD' }).end();
         return;
       }
-      await serveStatic(req, res, pathname);
+      await serveStatic(req, res, rawPath);
       return;
     }
     if (req.method !== 'POST') {

@@ -1,18 +1,39 @@
-/**
- * How the UI's static files are addressed, shared by browser mode and Electron's app://
- * protocol: a URL path becomes a path relative to the renderer folder, or nothing.
- */
-export function safeRelativePath(urlPath: string): string | null {
-  let decoded: string;
-  try {
-    decoded = decodeURIComponent(urlPath.split(/[?#]/, 1)[0] ?? '');
-  } catch {
-    return null;
+/** Separators, a drive letter's colon and control characters never belong in one path segment. */
+function isForbiddenSegment(segment: string): boolean {
+  if (segment === '.' || segment === '..') return true;
+  for (const char of segment) {
+    const code = char.charCodeAt(0);
+    if (char === '/' || char === '\\' || char === ':' || code < 0x20 || code === 0x7f) return true;
   }
-  if (decoded.includes('\0') || decoded.includes('\\')) return null;
-  const segments = decoded.split('/').filter((s) => s !== '' && s !== '.');
-  if (segments.some((s) => s === '..')) return null;
-  if (segments.length === 0) return 'index.html';
+  return false;
+}
+
+/**
+ * How the UI's static files are addressed, shared by browser mode and Electron's app:// protocol:
+ * the path of a request as written (before URL parsing folds "..", "%2e%2e" and "\" away) becomes
+ * a "/"-separated path relative to the renderer folder ("index.html" for a folder), or null for
+ * anything that would need folding, leave the folder, or name a drive or a control character.
+ */
+export function safeRelativePath(rawPath: string): string | null {
+  const path = rawPath.split(/[?#]/, 1)[0] ?? '';
+  if (path.includes('\\')) return null;
+  const encoded = path === '' ? [''] : path.replace(/^\//, '').split('/');
+  const segments: string[] = [];
+  for (const [index, segment] of encoded.entries()) {
+    if (segment === '') {
+      if (index === encoded.length - 1) segments.push('index.html');
+      else return null;
+      continue;
+    }
+    let decoded: string;
+    try {
+      decoded = decodeURIComponent(segment);
+    } catch {
+      return null;
+    }
+    if (isForbiddenSegment(decoded)) return null;
+    segments.push(decoded);
+  }
   return segments.join('/');
 }
 
