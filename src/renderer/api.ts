@@ -81,3 +81,13 @@ export function connect(): Connection {
   });
   return { kind: 'connected', mode: 'browser', client: createClient(transport), liveUpdates: live };
 }
+
+/**
+ * Pasting a new launch address into this tab only changes the fragment when the port is the
+ * same, which loads nothing: start over so that the new token is used.
+ */
+export function reconnectOnNewToken(): void {
+  window.addEventListener('hashchange', () => {
+    if (readLaunchToken(location.hash, null).token !== null) location.reload();
+  });
+}

@@ -27,8 +27,8 @@ export function ConsentCoverage({ coverage }: ConsentCoverageProps) {
                   </th>
                 );
               })}
-              <th scope="col" class="num">
-                Usable
+              <th scope="col" class="num" title="Share of participants who granted the modality">
+                Coverage
               </th>
             </tr>
           </thead>

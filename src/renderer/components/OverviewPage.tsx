@@ -1,4 +1,4 @@
-import { useMemo } from 'preact/hooks';
+import { useEffect, useMemo } from 'preact/hooks';
 import type { WeftClient } from '../../core/api/client.js';
 import type { LiveUpdates } from '../api.js';
 import { useOverview } from '../useOverview.js';
@@ -34,12 +34,24 @@ export function OverviewPage({ client, mode, liveUpdates }: OverviewPageProps) {
     [overview],
   );
 
+  const studyName = overview?.status.study.name ?? null;
+  useEffect(() => {
+    document.title = studyName === null ? 'Weft' : `${studyName} — Weft`;
+  }, [studyName]);
+
   return (
     <>
       <a class="skip-link" href="#main">
         Skip to the overview
       </a>
-      <TopBar mode={mode} studyName={overview?.status.study.name ?? null} live={live} loading={loading} loadedAt={loadedAt} onRefresh={reload} />
+      <TopBar
+        mode={mode}
+        studyName={studyName}
+        live={overview === null && error !== null ? 'offline' : live}
+        loading={loading}
+        loadedAt={loadedAt}
+        onRefresh={reload}
+      />
       <main id="main" class="page" tabIndex={-1} aria-busy={loading}>
         {error === null ? null : <ErrorBanner error={error} onRetry={reload} onDismiss={dismissError} />}
         {overview === null || view === null ? (

@@ -15,9 +15,18 @@ type ChartState = { readonly phase: 'loading' } | { readonly phase: 'ready' } | 
 
 const FONT = 'system-ui, -apple-system, "Segoe UI", Roboto, "Helvetica Neue", Arial, sans-serif';
 
+/**
+ * Plotly 4 shows a "Share chart" button that uploads the figure to Plotly Cloud by default; study
+ * data must never leave the machine, so sharing, links and the server URL are all switched off.
+ */
 const CONFIG: Partial<Config> = {
   responsive: true,
   displaylogo: false,
+  showSendToCloud: false,
+  showEditInChartStudio: false,
+  showLink: false,
+  sendData: false,
+  plotlyServerURL: '',
   modeBarButtonsToRemove: ['select2d', 'lasso2d', 'autoScale2d'],
   toImageButtonOptions: { format: 'png', filename: 'weft-session-timeline', scale: 2 },
 };
@@ -26,9 +35,7 @@ function layoutFor(figure: TimelineFigure): Partial<Layout> {
   return {
     height: figure.height,
     autosize: true,
-    barmode: 'group',
-    bargap: 0.25,
-    bargroupgap: 0.1,
+    barmode: 'overlay',
     margin: { l: 110, r: 16, t: 8, b: 48 },
     font: { family: FONT, size: 12, color: '#374151' },
     paper_bgcolor: 'rgba(0,0,0,0)',
@@ -37,7 +44,7 @@ function layoutFor(figure: TimelineFigure): Partial<Layout> {
     showlegend: true,
     legend: { orientation: 'h', x: 0, xanchor: 'left', y: 1, yanchor: 'bottom', traceorder: 'normal', font: { size: 12 } },
     xaxis: {
-      title: { text: 'Session time (minutes)', font: { size: 12 } },
+      title: { text: 'Session time', font: { size: 12 } },
       range: [0, Math.max(figure.maxMinutes, 1) * 1.02],
       zeroline: false,
       gridcolor: '#e5e7eb',
@@ -60,21 +67,33 @@ function layoutFor(figure: TimelineFigure): Partial<Layout> {
   };
 }
 
+/** Plotly keeps listeners (window resize among them) on a chart until it is purged. */
+function purge(drawnRef: { current: { readonly plotly: Plotly; readonly element: HTMLElement } | null }): void {
+  const drawn = drawnRef.current;
+  if (drawn === null) return;
+  drawn.plotly.purge(drawn.element);
+  drawnRef.current = null;
+}
+
 /** Every session's streams over session time, drawn with Plotly once it has loaded. */
 export function SessionTimeline({ sessions, streams }: SessionTimelineProps) {
   const figure = useMemo(() => buildTimelineFigure(sessions, streams), [sessions, streams]);
   const chartRef = useRef<HTMLDivElement>(null);
-  const plotlyRef = useRef<Plotly | null>(null);
+  const drawnRef = useRef<{ readonly plotly: Plotly; readonly element: HTMLElement } | null>(null);
   const [state, setState] = useState<ChartState>({ phase: 'loading' });
 
   useEffect(() => {
-    if (figure.rows.length === 0) return undefined;
+    if (figure.rows.length === 0) {
+      purge(drawnRef);
+      return undefined;
+    }
     let cancelled = false;
     const draw = async (): Promise<void> => {
       const plotly = await loadPlotly();
       const element = chartRef.current;
       if (cancelled || element === null) return;
-      plotlyRef.current = plotly;
+      if (drawnRef.current !== null && drawnRef.current.element !== element) purge(drawnRef);
+      drawnRef.current = { plotly, element };
       await plotly.react(element, figure.traces as Data[], layoutFor(figure), CONFIG);
       if (!cancelled) setState({ phase: 'ready' });
     };
@@ -86,12 +105,7 @@ export function SessionTimeline({ sessions, streams }: SessionTimelineProps) {
     };
   }, [figure]);
 
-  useEffect(
-    () => () => {
-      if (plotlyRef.current !== null && chartRef.current !== null) plotlyRef.current.purge(chartRef.current);
-    },
-    [],
-  );
+  useEffect(() => () => purge(drawnRef), []);
 
   return (
     <Section id="timeline" title="Session timeline" meta={`${plural(figure.rows.length, 'session')} · bars show where each stream has data`}>

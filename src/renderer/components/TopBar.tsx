@@ -1,18 +1,22 @@
 import type { LiveState } from '../useOverview.js';
 
+/** 'offline': the study could not be loaded at all, so no updates can come either. */
+export type ConnectionIndicator = LiveState | 'offline';
+
 interface TopBarProps {
   readonly mode: 'desktop' | 'browser';
   readonly studyName: string | null;
-  readonly live: LiveState;
+  readonly live: ConnectionIndicator;
   readonly loading: boolean;
   readonly loadedAt: Date | null;
   readonly onRefresh: () => void;
 }
 
-const LIVE_TEXT: Record<LiveState, { label: string; title: string }> = {
+const LIVE_TEXT: Record<ConnectionIndicator, { label: string; title: string }> = {
   waiting: { label: 'Connecting', title: 'Live updates start once the study has loaded' },
   live: { label: 'Live', title: 'The overview reloads by itself when the study changes' },
   interrupted: { label: 'Updates paused', title: 'The connection for live updates failed; Weft keeps retrying. Refresh to load the current state.' },
+  offline: { label: 'Not connected', title: 'The study could not be loaded; see the message below' },
 };
 
 const SECTIONS = [
@@ -51,7 +55,7 @@ export function TopBar({ mode, studyName, live, loading, loadedAt, onRefresh }: 
           <span class="updated" role="status" aria-live="polite">
             {loading ? 'Loading…' : loadedAt === null ? '' : `Updated ${loadedAt.toLocaleTimeString()}`}
           </span>
-          <button type="button" class="button" onClick={onRefresh} disabled={loading}>
+          <button type="button" class="button" onClick={onRefresh}>
             Refresh
           </button>
         </div>

@@ -77,6 +77,6 @@ export function participantStatus(participant: Participant): ParticipantStatusVi
   if (participant.withdrawn) return { label: 'Withdrawn', className: 'status status--withdrawn', symbol: '⊘' };
   const recorded = Object.values(participant.consent).filter((state) => state !== 'missing');
   if (recorded.length === 0) return { label: 'No consent', className: 'status status--missing', symbol: '?' };
-  if (recorded.every((state) => state === 'expired')) return { label: 'Consent expired', className: 'status status--expired', symbol: '◷' };
+  if (recorded.every((state) => state === 'expired')) return { label: 'Expired', className: 'status status--expired', symbol: '◷' };
   return { label: 'Active', className: 'status status--active', symbol: '●' };
 }

@@ -8,7 +8,7 @@ export interface ErrorView {
 }
 
 const HINTS: Partial<Record<ErrorView['code'], string>> = {
-  UNAUTHORIZED: 'This page\'s access token was not accepted. Open the address "weft serve" printed for its current launch; each launch has a new token.',
+  UNAUTHORIZED: 'Each launch of "weft serve" has its own token: open the full address it printed for the launch that is running now.',
   NO_STUDY_OPEN: 'Open a study first.',
   STUDY_LOCKED: 'Another Weft process holds this study; close it and reload.',
   SCHEMA_TOO_NEW: 'This study was written by a newer Weft; update Weft to open it.',

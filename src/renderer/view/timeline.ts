@@ -15,6 +15,9 @@ export interface StreamBarTrace {
   readonly base: number[];
   /** Each bar's length in minutes. */
   readonly x: number[];
+  /** Each bar's lane within its session's row, in row units from the row's centre. */
+  readonly offset: number[];
+  readonly width: number[];
   readonly hovertext: string[];
   readonly hoverinfo: 'text';
   readonly marker: { color: string; line: { width: number } };
@@ -56,18 +59,20 @@ export interface TimelineFigure {
 }
 
 const US_PER_MINUTE = 60e6;
-const ROW_BASE_PX = 14;
-const ROW_PER_KIND_PX = 12;
+const ROW_BASE_PX = 12;
+const ROW_PER_LANE_PX = 14;
+/** The share of a row its bars fill; the session band behind them is a little taller. */
+const LANES_SPAN = 0.8;
 const CHROME_PX = 96;
 /** Bars shorter than this share of the axis are drawn this wide, so an instant stays visible. */
 const MIN_BAR_SHARE = 0.004;
 
 const minutes = (us: number): number => us / US_PER_MINUTE;
 
-function hoverText(stream: Stream, session: Session): string {
+function hoverText(stream: Stream, session: Session, locale: string | undefined): string {
   const span = stream.start_us !== null && stream.end_us !== null ? stream.end_us - stream.start_us : null;
   return [
-    `<b>${streamKindLabel(stream.kind)}</b> · ${formatCount(stream.rows, 'en-US')} rows`,
+    `<b>${streamKindLabel(stream.kind)}</b> · ${formatCount(stream.rows, locale)} rows`,
     `${session.session_id} · ${session.participant_id} · ${session.variant ?? NO_VARIANT}`,
     `${formatSessionSpan(stream.start_us, stream.end_us)} (${formatDuration(span)}) · ${stream.format}`,
   ].join('<br>');
@@ -76,8 +81,10 @@ function hoverText(stream: Stream, session: Session): string {
 /**
  * The session timeline: one row per session, in the order given, and for each stream kind one bar
  * per stream over the session time its rows cover, on a light band showing the session's length.
+ * A row is split into one lane per kind that session has, so a session with a single stream gets
+ * a full-height bar rather than a slot left empty for kinds it lacks.
  */
-export function buildTimelineFigure(sessions: readonly Session[], streams: readonly Stream[]): TimelineFigure {
+export function buildTimelineFigure(sessions: readonly Session[], streams: readonly Stream[], locale?: string): TimelineFigure {
   const rows = sessions.map((s) => s.session_id);
   const sessionById = new Map(sessions.map((s) => [s.session_id, s]));
   const timed = streams.filter(
@@ -88,6 +95,19 @@ export function buildTimelineFigure(sessions: readonly Session[], streams: reado
   const minBar = maxMinutes * MIN_BAR_SHARE;
 
   const kinds = [...new Set(timed.map((s) => s.kind))].sort(compareStreamKinds);
+  const lanes = new Map<string, StreamKind[]>();
+  for (const stream of timed) {
+    const own = lanes.get(stream.session_id) ?? [];
+    if (!own.includes(stream.kind)) own.push(stream.kind);
+    lanes.set(stream.session_id, own);
+  }
+  for (const own of lanes.values()) own.sort(compareStreamKinds);
+  const laneOf = (stream: Stream): { offset: number; width: number } => {
+    const own = lanes.get(stream.session_id) ?? [stream.kind];
+    const width = LANES_SPAN / own.length;
+    return { offset: -LANES_SPAN / 2 + own.indexOf(stream.kind) * width, width };
+  };
+  const maxLanes = Math.max(1, ...[...lanes.values()].map((own) => own.length));
   const traces: (StreamBarTrace | SessionRowsTrace)[] = kinds.map((kind: StreamKind) => {
     const ofKind = timed.filter((s) => s.kind === kind);
     return {
@@ -98,7 +118,9 @@ export function buildTimelineFigure(sessions: readonly Session[], streams: reado
       y: ofKind.map((s) => s.session_id),
       base: ofKind.map((s) => minutes(s.start_us)),
       x: ofKind.map((s) => Math.max(minutes(s.end_us - s.start_us), minBar)),
-      hovertext: ofKind.map((s) => hoverText(s, sessionById.get(s.session_id) as Session)),
+      offset: ofKind.map((s) => laneOf(s).offset),
+      width: ofKind.map((s) => laneOf(s).width),
+      hovertext: ofKind.map((s) => hoverText(s, sessionById.get(s.session_id) as Session, locale)),
       hoverinfo: 'text',
       marker: { color: STREAM_KIND_COLORS[kind], line: { width: 0 } },
     };
@@ -111,6 +133,6 @@ export function buildTimelineFigure(sessions: readonly Session[], streams: reado
       : [{ type: 'rect', layer: 'below', xref: 'x', yref: 'y', x0: 0, x1: minutes(s.duration_us), y0: index - 0.45, y1: index + 0.45, fillcolor: '#eef1f5', line: { width: 0 } }],
   );
 
-  const rowPx = ROW_BASE_PX + ROW_PER_KIND_PX * Math.max(1, kinds.length);
+  const rowPx = ROW_BASE_PX + ROW_PER_LANE_PX * maxLanes;
   return { rows, traces, shapes, height: CHROME_PX + rows.length * rowPx, maxMinutes };
 }
