@@ -120,11 +120,15 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
 
   async function pollEvents(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const parsed = eventsPollSchema.safeParse(await readBody(req));
-    if (!parsed.success) throw new WeftError('INVALID_INPUT', 'Events poll needs {"after": <sequence number>}');
+    if (!parsed.success) throw new WeftError('INVALID_INPUT', 'Events poll needs {"after": <sequence number or null>}');
     const after = parsed.data.after;
+    if (after === null) {
+      sendJson(res, 200, { events: [], last: options.hub.lastSeq() });
+      return;
+    }
     const ready = options.hub.since(after);
     if (ready.length > 0) {
-      sendJson(res, 200, { events: ready });
+      sendJson(res, 200, { events: ready, last: options.hub.lastSeq() });
       return;
     }
     await new Promise<void>((resolve) => {
@@ -133,7 +137,7 @@ export async function startServer(options: ServeOptions): Promise<RunningServer>
         clearTimeout(timer);
         unsubscribe();
         pendingPolls.delete(onClose);
-        if (!res.writableEnded) sendJson(res, 200, { events });
+        if (!res.writableEnded) sendJson(res, 200, { events, last: Math.max(after, ...events.map((e) => e.seq)) });
         resolve();
       };
       const onClose = (): void => finish([]);

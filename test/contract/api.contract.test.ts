@@ -165,7 +165,10 @@ describe.each(transports)('the API over the %s transport', (_name, makeClient) =
 
   it('session.import recognises files it has seen and reports the change as an event', async () => {
     const seen: EventEnvelope[] = [];
-    const stop = client.on((event) => seen.push(event));
+    let stop = (): void => undefined;
+    await new Promise<void>((ready) => {
+      stop = client.on((event) => seen.push(event), ready);
+    });
     const summary = await client.call('session.import', { files: [files.tx] });
     expect(summary.files[0]).toMatchObject({ status: 'duplicate', streams: [] });
     await expect.poll(() => seen.some((e) => e.name === 'study.changed'), { timeout: 10_000 }).toBe(true);

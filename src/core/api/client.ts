@@ -6,13 +6,16 @@ import type { EventEnvelope, EventListener } from './events.js';
 /** Carries one call to wherever the backend runs and brings back its Result. */
 export interface Transport {
   call(method: MethodName, input: unknown): Promise<Result<unknown>>;
-  /** Delivers backend events; returns a function that stops delivery. */
-  subscribe(listener: EventListener): () => void;
+  /**
+   * Delivers backend events from now on; returns a function that stops delivery. `onReady` runs
+   * once events that happen from then on are sure to be delivered.
+   */
+  subscribe(listener: EventListener, onReady?: () => void): () => void;
 }
 
 export interface WeftClient {
   call<M extends MethodName>(method: M, input: MethodInput<M>): Promise<MethodOutput<M>>;
-  on(listener: (event: EventEnvelope) => void): () => void;
+  on(listener: (event: EventEnvelope) => void, onReady?: () => void): () => void;
 }
 
 export function createClient(transport: Transport): WeftClient {
@@ -25,8 +28,8 @@ export function createClient(transport: Transport): WeftClient {
         ? WeftError.fromData(parsed.data)
         : new WeftError('INTERNAL', `Malformed error from transport for ${method}`);
     },
-    on(listener) {
-      return transport.subscribe(listener);
+    on(listener, onReady) {
+      return transport.subscribe(listener, onReady);
     },
   };
 }

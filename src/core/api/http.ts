@@ -38,9 +38,11 @@ export function httpStatusFor(code: ErrorCode): number {
   return STATUS_BY_CODE[code] ?? (code === 'INTERNAL' ? 500 : 422);
 }
 
-export const eventsPollSchema = z.object({ after: z.number().int().nonnegative() }).strict();
+/** `after: null` asks only for the current sequence number, so a new subscriber starts from now. */
+export const eventsPollSchema = z.object({ after: z.number().int().nonnegative().nullable() }).strict();
 export const eventsReplySchema = z.object({
   events: z.array(z.object({ seq: z.number().int(), name: z.string(), payload: z.unknown() })),
+  last: z.number().int().nonnegative(),
 });
 
 /** The subset of fetch() both browsers and Node provide, so core needs neither's types. */
@@ -88,9 +90,9 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
     return asResult(await response.json());
   }
 
-  function subscribe(listener: EventListener): () => void {
+  function subscribe(listener: EventListener, onReady?: () => void): () => void {
     const controller = new AbortController();
-    let after = 0;
+    let after: number | null = null;
     const loop = async (): Promise<void> => {
       while (!controller.signal.aborted) {
         try {
@@ -102,9 +104,11 @@ export function createHttpTransport(options: HttpTransportOptions): Transport {
           });
           const reply = eventsReplySchema.parse(await response.json());
           for (const event of reply.events) {
-            after = Math.max(after, event.seq);
             if (Object.hasOwn(eventContract, event.name)) listener(event as EventEnvelope);
           }
+          const first = after === null;
+          after = Math.max(after ?? 0, reply.last);
+          if (first) onReady?.();
         } catch (error) {
           if (controller.signal.aborted) return;
           options.onEventsError?.(error);

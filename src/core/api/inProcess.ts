@@ -6,6 +6,10 @@ import type { EventHub } from './events.js';
 export function createInProcessTransport(handlers: Handlers, hub: EventHub, actor: string): Transport {
   return {
     call: (method, input) => dispatch(handlers, method, input, { actor, events: hub }),
-    subscribe: (listener) => hub.subscribe(listener),
+    subscribe: (listener, onReady) => {
+      const stop = hub.subscribe(listener);
+      onReady?.();
+      return stop;
+    },
   };
 }

@@ -26,6 +26,10 @@ export interface DesktopBridge {
 export function createDesktopTransport(bridge: DesktopBridge): Transport {
   return {
     call: (method, input) => bridge.invoke(method, input),
-    subscribe: (listener) => bridge.on(listener),
+    subscribe: (listener, onReady) => {
+      const stop = bridge.on(listener);
+      onReady?.();
+      return stop;
+    },
   };
 }
