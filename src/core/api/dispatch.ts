@@ -1,4 +1,4 @@
-import type { z } from 'zod';
+import type * as z from 'zod';
 import { WeftError, toErrorData, type ErrorData } from '../errors.js';
 import { contract, isMethodName, type MethodName, type MethodOutput, type ParsedInput } from './contract.js';
 import type { EventSink } from './events.js';

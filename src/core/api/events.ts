@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 /** Events the backend pushes to clients, declared once like the methods. */
 export const eventContract = {

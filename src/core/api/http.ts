@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import type { ErrorCode } from '../errors.js';
 import type { Transport } from './client.js';
 import { contract, type MethodName } from './contract.js';

@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 import { MODALITIES, STREAM_KINDS } from '../study/modalities.js';
 
 /**

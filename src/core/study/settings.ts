@@ -1,4 +1,4 @@
-import { z } from 'zod';
+import * as z from 'zod';
 
 export const STUDY_FILE = 'weft-study.json';
 export const DATABASE_FILE = 'study.duckdb';
