@@ -14,6 +14,7 @@ export type Annotator = (typeof ANNOTATORS)[number];
 
 export interface Observation {
   readonly sessionId: string;
+  readonly participantId: string;
   readonly annotator: Annotator;
   readonly label: AffectState;
   readonly startS: number;
@@ -61,7 +62,7 @@ export function observeAffect(worlds: readonly SessionWorld[], seed: number): Ob
         let label = w.truth;
         if (!rng.chance(ACCURACY[annotator])) label = AFFECT_STATES[rng.weightedIndex(MISREAD[w.truth])] ?? w.truth;
         const note = label === 'BORED' && rng.chance(0.3) ? 'talking to neighbour' : '';
-        out.push({ sessionId: plan.sessionId, annotator, label, startS: w.startS, endS: w.endS, note, truth: w.truth });
+        out.push({ sessionId: plan.sessionId, participantId: plan.participantId, annotator, label, startS: w.startS, endS: w.endS, note, truth: w.truth });
       }
     });
   }

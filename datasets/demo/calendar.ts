@@ -1,4 +1,4 @@
-import { zoneOffsetMs, zonedToEpochUs } from '../../src/core/study/instants.js';
+import { epochUsToLocal, zoneOffsetMs, zonedToEpochUs, type LocalDateTime } from '../../src/core/study/instants.js';
 
 /**
  * Wall-clock arithmetic for the study's time zone. DataShop labels it `US/Eastern`; the IANA
@@ -19,27 +19,10 @@ export function easternToUtcMs(year: number, month: number, day: number, hour: n
   return zonedToEpochUs(DEMO_TIME_ZONE, year, month, day, hour, minute, second, 0) / 1000;
 }
 
-export interface WallClock {
-  readonly year: number;
-  readonly month: number;
-  readonly day: number;
-  readonly hour: number;
-  readonly minute: number;
-  readonly second: number;
-  readonly millisecond: number;
-}
+export type WallClock = LocalDateTime;
 
 export function easternWallClock(utcMs: number): WallClock {
-  const local = new Date(utcMs + easternOffsetMinutes(utcMs) * 60_000);
-  return {
-    year: local.getUTCFullYear(),
-    month: local.getUTCMonth() + 1,
-    day: local.getUTCDate(),
-    hour: local.getUTCHours(),
-    minute: local.getUTCMinutes(),
-    second: local.getUTCSeconds(),
-    millisecond: local.getUTCMilliseconds(),
-  };
+  return epochUsToLocal(DEMO_TIME_ZONE, utcMs * 1000);
 }
 
 const p2 = (n: number): string => String(n).padStart(2, '0');

@@ -125,7 +125,10 @@ export async function generateDemo(outDir: string, options: DemoOptions = {}): P
 
     const segments = await writeSegments(join(outDir, paths.segments), world);
     files.push({ path: paths.segments, kind: 'segments', format: FORMAT.segments, participantId, sessionId, ...segments });
-    manifest.push({ file: paths.segments, format: FORMAT.segments, participantId, sessionId, ...common });
+    // EMDAT segments are on the eye tracker's recording clock, which starts where the Tobii header
+    // says it does: the same offset a lab would read off that header.
+    const recordingStartS = (world.plan.tracker.recordingStartWallUtcMs - world.plan.sessionStartUtcMs) / 1000;
+    manifest.push({ file: paths.segments, format: FORMAT.segments, participantId, sessionId, ...common, clockOffsetS: recordingStartS.toFixed(3) });
   }
 
   const observations = observeAffect(worlds, seed);

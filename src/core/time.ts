@@ -49,7 +49,9 @@ export function mediaToSession(clock: ClockModel, t: MediaSeconds): SessionUs {
   return toSessionTime(clock, deviceUs(t * US_PER_SECOND));
 }
 
+/** "m:ss" or "h:mm:ss"; times before session start get a minus sign ("-0:04"). */
 export function formatDuration(us: number): string {
+  if (us < 0) return `-${formatDuration(-us)}`;
   const totalSeconds = Math.round(us / US_PER_SECOND);
   const h = Math.floor(totalSeconds / 3600);
   const m = Math.floor((totalSeconds % 3600) / 60);

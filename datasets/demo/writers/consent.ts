@@ -1,4 +1,5 @@
 /** The consent instrument as a REDCap "raw data" CSV export. */
+import { CONSENT_CHECKBOX_PREFIX } from '../../../src/core/formats/weftFormats.js';
 import { MODALITIES } from '../../../src/core/study/modalities.js';
 import type { ConsentRecord } from '../consent.js';
 import type { WriteResult } from '../files.js';
@@ -7,7 +8,7 @@ import { LineWriter } from '../lineWriter.js';
 
 export const CONSENT_COLUMNS: readonly string[] = [
   'record_id', 'redcap_event_name', 'consent_date', 'consent_form_version', 'consent_expiry_date',
-  ...MODALITIES.map((m) => `consent_modalities___${m}`),
+  ...MODALITIES.map((m) => `${CONSENT_CHECKBOX_PREFIX}${m}`),
   'withdrawal_date', 'consent_complete',
 ];
 

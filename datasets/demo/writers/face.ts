@@ -4,6 +4,7 @@
  * feature fields while the face is not found.
  */
 import { BLENDSHAPE_NAMES, type BlendshapeName } from '../../../src/core/face/featureSchema.js';
+import { WEFT_FACE_COLUMNS } from '../../../src/core/formats/weftFormats.js';
 import { IntervalCursor, type Expression, type Interval, type LookAway } from '../behaviour.js';
 import type { WriteResult } from '../files.js';
 import { BORED, CONCENTRATING, CONFUSED, FRUSTRATED, STATE_COUNT } from '../latent.js';
@@ -14,10 +15,7 @@ import type { SessionWorld } from '../session.js';
 
 export const FACE_FPS = 30;
 
-export const FACE_COLUMNS: readonly string[] = [
-  'frame', 'media_time_us', 'face_present', 'confidence', 'head_yaw_deg', 'head_pitch_deg', 'head_roll_deg',
-  ...BLENDSHAPE_NAMES,
-];
+export const FACE_COLUMNS = WEFT_FACE_COLUMNS;
 
 type Weights = Partial<Record<BlendshapeName, number>>;
 

@@ -1,11 +1,10 @@
 /** The Weft import manifest: every imported file, whom it belongs to where it doesn't say, and its clock. */
+import { MANIFEST_COLUMNS } from '../../../src/core/formats/weftFormats.js';
 import type { DemoFormat, WriteResult } from '../files.js';
 import { csvLine } from '../format.js';
 import { LineWriter } from '../lineWriter.js';
 
-export const MANIFEST_COLUMNS: readonly string[] = [
-  'file', 'format', 'participant_id', 'session_id', 'variant', 'lesson', 'session_start', 'clock_offset_s',
-];
+export { MANIFEST_COLUMNS };
 
 export interface ManifestEntry {
   readonly file: string;

@@ -248,7 +248,7 @@ export async function writeTobii(path: string, world: SessionWorld, seed: number
   events.sort((a, b) => a.ms - b.ms);
 
   const wall = easternWallClock(tracker.recordingStartWallUtcMs);
-  const startOfDayMs = ((wall.hour * 60 + wall.minute) * 60 + wall.second) * 1000 + wall.millisecond;
+  const startOfDayMs = ((wall.hour * 60 + wall.minute) * 60 + wall.second) * 1000 + Math.floor(wall.micro / 1000);
   const exportWall = easternWallClock(easternToUtcMs(2026, 10, 26, 10, 5 + plan.index * 2, rng.int(0, 59)));
   const out = new LineWriter(path);
   const preamble = [

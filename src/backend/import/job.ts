@@ -2,12 +2,14 @@ import { randomUUID } from 'node:crypto';
 import { basename } from 'node:path';
 import type { EventSink } from '../../core/api/events.js';
 import { participantIdSchema, type ConsentState, type ImportSummary, type ImportedFile } from '../../core/api/schemas.js';
+import { isoFromEpochUs } from '../../core/study/instants.js';
 import { WeftError } from '../../core/errors.js';
 import { STREAM_KIND_MODALITY, type StreamKind } from '../../core/study/modalities.js';
 import { participantRef } from '../privacy/pseudonym.js';
 import { appendAudit } from '../store/audit.js';
 import type { Connection } from '../store/duck.js';
 import type { Study } from '../store/study.js';
+import type { DataBasis } from '../../core/study/settings.js';
 import { readManifest } from './manifest.js';
 import { detectImporter, importerFor } from './registry.js';
 import { inspectSource, type SourceFile } from './source.js';
@@ -95,6 +97,7 @@ interface OpenStream {
 }
 
 const PHASE_ORDER = { consent: 0, data: 1, annotations: 2 } as const;
+const NO_CLOCK = 'none given: assumed to start at session time 0';
 
 function nowUs(): number {
   return Date.now() * 1000;
@@ -153,9 +156,17 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
   const basis = study.file.settings.data_basis;
   const startedAtUs = nowUs();
 
+  const declaredStarts = declaredSessionStarts(files);
+
   const summary = await study.db.write(async (conn) => {
     const appenders = new Map<string, TableAppender>();
     const state = await loadState(conn);
+    for (const [sessionId, declared] of declaredStarts) {
+      const existing = state.sessions.get(sessionId)?.startUs;
+      if (existing !== undefined && existing !== null && existing !== declared.us) {
+        throw new WeftError('CONFLICT', `Session "${sessionId}" already starts at ${isoFromEpochUs(existing)}, but ${declared.origin} says ${isoFromEpochUs(declared.us)}`);
+      }
+    }
     const streams: OpenStream[] = [];
     const results: ImportedFile[] = [];
     const seenInBatch = new Map<string, string>();
@@ -202,6 +213,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       const annotations: AnnotationFields[] = [];
       const consents: ConsentFields[] = [];
       const distinctFileParticipants = new Set<string>();
+      let warnedNoClock = false;
       let lastProgress = 0;
 
       const sink: ImportSink = {
@@ -218,11 +230,19 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
             });
             return writer;
           }
-          const session = ensureSession(state, target, file);
+          const session = ensureSession(state, target, file, declaredStarts);
           const table = TABLE_OF_KIND[spec.kind];
           if (table === undefined) throw new WeftError('INTERNAL', `No table for ${spec.kind} streams`);
           const streamId = state.nextStreamId++;
           const clock = clockFor(spec, session, file);
+          if (clock.source === NO_CLOCK && !warnedNoClock) {
+            warnedNoClock = true;
+            result.warnings.push({
+              message: `Times in this file count from its device's own time 0, and nothing says when that was in session "${session.sessionId}": its streams were placed at session time 0. Give the offset (clock_offset_s in a manifest, or --clock-offset) so that they line up with the other streams`,
+              location: { file: file.source.path },
+              count: 1,
+            });
+          }
           const toSession =
             spec.time.kind === 'epoch'
               ? (t: number): number => {
@@ -280,12 +300,12 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
         state.consent = await loadConsent(conn);
       }
       result.consents = consents.length;
-      await writeAnnotations(conn, state, annotations, file.source.path);
-      result.annotations = annotations.length;
+      const annotated = await writeAnnotations(conn, state, annotations, file.source.path, basis);
+      result.annotations = annotated.stored;
       for (const open of fileStreams) {
         result.warnings.push(...open.writer.timeWarnings(file.source.path).map((w) => ({ ...w, count: w.count ?? 1 })));
       }
-      result.refused = refusedWriters.map(({ writer, entry }) => ({ ...entry, rows: writer.rows }));
+      result.refused = [...refusedWriters.map(({ writer, entry }) => ({ ...entry, rows: writer.rows })), ...annotated.refused];
       await conn.run(
         `INSERT INTO weft.source_files VALUES ($sha, $path, $format, $bytes, $import, $at)`,
         { sha: file.source.sha256, path: file.source.path, format: file.importer.format, bytes: file.source.bytes, import: importId, at: nowUs() },
@@ -386,10 +406,29 @@ function resolveTarget(file: PlannedFile, spec: StreamSpec, distinct: Set<string
   };
 }
 
+/**
+ * Session starts stated by a manifest or the command line, which fix session time 0 whatever
+ * order the files are read in; two statements that disagree are refused before anything is read.
+ */
+function declaredSessionStarts(files: readonly PlannedFile[]): Map<string, { us: number; origin: string }> {
+  const starts = new Map<string, { us: number; origin: string }>();
+  for (const file of files) {
+    const sessionId = file.override.sessionId;
+    if (sessionId === undefined || file.sessionStartUs === undefined) continue;
+    const earlier = starts.get(sessionId);
+    if (earlier !== undefined && earlier.us !== file.sessionStartUs) {
+      throw new WeftError('CONFLICT', `Session "${sessionId}" is given two different starts: ${earlier.origin} and ${file.overrideOrigin}`);
+    }
+    starts.set(sessionId, { us: file.sessionStartUs, origin: file.overrideOrigin });
+  }
+  return starts;
+}
+
 function ensureSession(
   state: StudyState,
   target: { participantId: string; sessionId: string | null; variant: string | null; lesson: string | null },
   file: PlannedFile,
+  declaredStarts: ReadonlyMap<string, { us: number }>,
 ): SessionState {
   const sessionId = target.sessionId ?? defaultSessionId(state, target.participantId, file);
   let session = state.sessions.get(sessionId);
@@ -398,7 +437,8 @@ function ensureSession(
       state.participants.add(target.participantId);
       state.newParticipants.set(target.participantId, null);
     }
-    session = { sessionId, participantId: target.participantId, isNew: true, startUs: null, durationUs: null, variant: null, lesson: null, touched: true };
+    const startUs = declaredStarts.get(sessionId)?.us ?? null;
+    session = { sessionId, participantId: target.participantId, isNew: true, startUs, durationUs: null, variant: null, lesson: null, touched: true };
     state.sessions.set(sessionId, session);
   }
   session.touched = true;
@@ -448,7 +488,7 @@ function clockFor(spec: StreamSpec, session: SessionState, file: PlannedFile): O
     session.startUs ??= origin;
     return { offsetUs: origin - session.startUs, driftPpm: 0, originUs: 0, source: 'recording start time in the file' };
   }
-  return { offsetUs: 0, driftPpm: 0, originUs: 0, source: 'none given: assumed to start at session time 0' };
+  return { offsetUs: 0, driftPpm: 0, originUs: 0, source: NO_CLOCK };
 }
 
 function streamRow(open: OpenStream, importId: string): Record<string, unknown> {
@@ -541,18 +581,51 @@ async function writeConsents(conn: Connection, state: StudyState, consents: read
   );
 }
 
-async function writeAnnotations(conn: Connection, state: StudyState, annotations: readonly AnnotationFields[], source: string): Promise<void> {
+/**
+ * Annotations are observations about a participant, so they pass the same gate as streams: a
+ * session's labels are kept only with consent to affect inferences. Labels of a session the
+ * study never stored are refused when the file names a participant without that consent, and
+ * are an error otherwise (most likely a mistyped session id).
+ */
+async function writeAnnotations(
+  conn: Connection,
+  state: StudyState,
+  annotations: readonly AnnotationFields[],
+  source: string,
+  basis: DataBasis,
+): Promise<{ stored: number; refused: ImportedFile['refused'] }> {
+  const modality = 'affect_inferences';
+  const consentOf = (participantId: string): ConsentState =>
+    basis.kind === 'secondary_data' ? 'granted' : (state.consent.get(consentKey(participantId, modality)) ?? 'missing');
+  const refused = new Map<string, ImportedFile['refused'][number]>();
+  const kept: AnnotationFields[] = [];
   for (const a of annotations) {
-    if (!state.sessions.has(a.sessionId)) {
+    const session = state.sessions.get(a.sessionId);
+    if (session !== undefined && a.participantId !== null && a.participantId !== session.participantId) {
+      throw new WeftError('CONFLICT', `${a.location.file}:${a.location.line ?? ''}: session "${a.sessionId}" belongs to participant "${session.participantId}", not "${a.participantId}"`, {
+        location: a.location,
+      });
+    }
+    const participantId = session?.participantId ?? a.participantId;
+    const consent = participantId === null ? 'missing' : consentOf(participantId);
+    if (session === undefined && (participantId === null || consent === 'granted')) {
       throw new WeftError('PARSE_ERROR', `${a.location.file}:${a.location.line ?? ''}: the study has no session "${a.sessionId}" to annotate (import its recordings first)`, {
         location: a.location,
       });
     }
+    if (consent === 'granted') {
+      kept.push(a);
+      continue;
+    }
+    const key = `${participantId}\u0000${a.sessionId}`;
+    const entry = refused.get(key) ?? { participant_id: participantId as string, session_id: a.sessionId, kind: 'annotations' as const, modality, consent, rows: 0 };
+    entry.rows += 1;
+    refused.set(key, entry);
   }
   await appendRows(
     conn,
     'annotations',
-    annotations.map((a) => ({
+    kept.map((a) => ({
       annotation_id: randomUUID(),
       session_id: a.sessionId,
       tier: a.tier,
@@ -566,4 +639,5 @@ async function writeAnnotations(conn: Connection, state: StudyState, annotations
       created_at_us: nowUs(),
     })),
   );
+  return { stored: kept.length, refused: [...refused.values()] };
 }

@@ -1,6 +1,7 @@
 import { dirname, resolve } from 'node:path';
 import { participantIdSchema } from '../../core/api/schemas.js';
 import { WeftError } from '../../core/errors.js';
+import { MANIFEST_COLUMNS } from '../../core/formats/weftFormats.js';
 import { parseIsoInstant } from '../../core/study/instants.js';
 import { inspectSource } from './source.js';
 import { TextReader } from './textReader.js';
@@ -15,7 +16,6 @@ export interface ManifestEntry {
   readonly line: number;
 }
 
-export const MANIFEST_COLUMNS = ['file', 'format', 'participant_id', 'session_id', 'variant', 'lesson', 'session_start', 'clock_offset_s'] as const;
 type ManifestColumn = (typeof MANIFEST_COLUMNS)[number];
 
 /** Reads an import manifest (docs/formats.md): which file belongs to whom, and its clock. */

@@ -98,6 +98,8 @@ export interface StreamWriter {
 export interface AnnotationFields {
   readonly location: SourceLocation;
   readonly sessionId: string;
+  /** Whom the session belongs to, when the file says: lets the consent gate refuse rows of a session it never stored. */
+  readonly participantId: string | null;
   readonly tier: string;
   readonly annotator: string;
   readonly label: string;

@@ -169,7 +169,7 @@ export const importedStreamSchema = z.object({
 export const refusedStreamSchema = z.object({
   participant_id: z.string(),
   session_id: z.string().nullable(),
-  kind: streamKindSchema,
+  kind: z.union([streamKindSchema, z.literal('annotations')]),
   modality: modalitySchema,
   consent: consentStateSchema,
   rows: z.number().int(),

@@ -136,3 +136,18 @@ export function parseLocalDateTime(text: string): LocalDateTime | null {
 
 /** Times a spreadsheet program reformatted to minutes and seconds, losing date and hour. */
 export const SPREADSHEET_DAMAGED_TIME = /^\d{1,2}:\d{2}(\.\d{1,3})?$/;
+
+/** The local wall-clock time in an IANA zone of an instant given in microseconds since 1970 UTC. */
+export function epochUsToLocal(zone: string, us: number): LocalDateTime {
+  const ms = Math.floor(us / 1000);
+  const local = new Date(ms + zoneOffsetMs(zone, ms));
+  return {
+    year: local.getUTCFullYear(),
+    month: local.getUTCMonth() + 1,
+    day: local.getUTCDate(),
+    hour: local.getUTCHours(),
+    minute: local.getUTCMinutes(),
+    second: local.getUTCSeconds(),
+    micro: local.getUTCMilliseconds() * 1000 + (us - ms * 1000),
+  };
+}

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
   SPREADSHEET_DAMAGED_TIME,
+  epochUsToLocal,
   isKnownTimeZone,
   isoFromEpochUs,
   parseIsoDate,
@@ -59,5 +60,13 @@ describe('zoned local times', () => {
     expect(SPREADSHEET_DAMAGED_TIME.test('2015-11-02 19:49:38')).toBe(false);
     expect(parseLocalDateTime('49:38.0')).toBeNull();
     expect(parseLocalDateTime('2015-11-02 25:00:00')).toBeNull();
+  });
+});
+
+describe('epochUsToLocal', () => {
+  it('inverts zonedToEpochUs, microseconds included', () => {
+    const us = zonedToEpochUs('America/New_York', 2026, 10, 19, 12, 44, 45, 123456);
+    expect(epochUsToLocal('America/New_York', us)).toEqual({ year: 2026, month: 10, day: 19, hour: 12, minute: 44, second: 45, micro: 123456 });
+    expect(epochUsToLocal('UTC', 0)).toEqual({ year: 1970, month: 1, day: 1, hour: 0, minute: 0, second: 0, micro: 0 });
   });
 });

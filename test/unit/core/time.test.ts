@@ -19,5 +19,6 @@ describe('clock models', () => {
     expect(formatDuration(0)).toBe('0:00');
     expect(formatDuration(61_400_000)).toBe('1:01');
     expect(formatDuration(3_723_000_000)).toBe('1:02:03');
+    expect(formatDuration(-4_200_000)).toBe('-0:04');
   });
 });

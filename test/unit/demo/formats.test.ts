@@ -86,7 +86,8 @@ describe('demo study file formats', () => {
           case 'segments':
             expect(row[c('participant_id')]).toBe(file.participantId);
             expect(row[c('session_id')]).toBe(file.sessionId);
-            expect(row[c('clock_offset_s')]).toBe('');
+            // Placed on the eye tracker's recording clock, as its export's header gives it.
+            expect(Number(row[c('clock_offset_s')])).toBe(truth.sessions.find((s) => s.sessionId === file.sessionId)?.eyeTracker.headerImpliedStartSessionS);
             break;
           default:
             expect(row.slice(2).every((v) => v === '')).toBe(true);
@@ -369,16 +370,17 @@ describe('demo study file formats', () => {
   describe('annotations', () => {
     it('codes 20-second BROMP windows of the affect tier by two coders', async () => {
       const t = csvTable(await readText(dir, pathOf('annotations')));
-      expect(t.header).toEqual(['session_id', 'tier', 'annotator', 'label', 'start_s', 'end_s', 'note']);
+      expect(t.header).toEqual(['session_id', 'participant_id', 'tier', 'annotator', 'label', 'start_s', 'end_s', 'note']);
       for (const r of t.rows) {
-        expect(demo.sessions.map((s) => s.sessionId)).toContain(r[0]);
-        expect(r[1]).toBe('affect');
-        expect(['coder1', 'coder2']).toContain(r[2]);
-        expect(['CONCENTRATING', 'CONFUSED', 'FRUSTRATED', 'BORED']).toContain(r[3]);
-        expect(Number(r[5]) - Number(r[4])).toBe(20);
+        const session = demo.sessions.find((s) => s.sessionId === r[0]);
+        expect(session?.participantId).toBe(r[1]);
+        expect(r[2]).toBe('affect');
+        expect(['coder1', 'coder2']).toContain(r[3]);
+        expect(['CONCENTRATING', 'CONFUSED', 'FRUSTRATED', 'BORED']).toContain(r[4]);
+        expect(Number(r[6]) - Number(r[5])).toBe(20);
       }
-      const coder1 = t.rows.filter((r) => r[2] === 'coder1').map((r) => `${r[0]}@${r[4]}`);
-      const coder2 = t.rows.filter((r) => r[2] === 'coder2').map((r) => `${r[0]}@${r[4]}`);
+      const coder1 = t.rows.filter((r) => r[3] === 'coder1').map((r) => `${r[0]}@${r[5]}`);
+      const coder2 = t.rows.filter((r) => r[3] === 'coder2').map((r) => `${r[0]}@${r[5]}`);
       expect(coder1).toEqual(coder2);
       expect(coder1.length).toBeGreaterThanOrEqual(demo.sessions.length);
     });

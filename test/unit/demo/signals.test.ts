@@ -108,11 +108,11 @@ describe('default demo study', () => {
   describe('annotations', () => {
     it('shows realistic agreement between the two BROMP coders', async () => {
       const t = csvTable(await readText(dir, 'annotations/bromp_affect.csv'));
-      const coder = (name: string): string[] => t.rows.filter((r) => r[2] === name).map((r) => r[3] ?? '');
+      const coder = (name: string): string[] => t.rows.filter((r) => r[3] === name).map((r) => r[4] ?? '');
       const k = kappa(coder('coder1'), coder('coder2'));
       expect(k).toBeGreaterThanOrEqual(0.55);
       expect(k).toBeLessThanOrEqual(0.75);
-      expect(t.rows.every((r) => Number(r[4]) >= 120 && Number(r[5]) <= 420)).toBe(true);
+      expect(t.rows.every((r) => Number(r[5]) >= 120 && Number(r[6]) <= 420)).toBe(true);
     });
   });
 

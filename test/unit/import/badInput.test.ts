@@ -73,7 +73,7 @@ describe('broken files get an error naming file, line and column', () => {
     await writeFile(path, [TX_HEADER.join('\t'), ...rows].join('\n').slice(0, -40));
     const error = await importError([path]);
     expect(error.location).toMatchObject({ file: path, line: 7 });
-    expect(error.message).toMatch(/too few; is the file tab-separated, and is this row complete/);
+    expect(error.message).toMatch(/too few: the row ends before ".*"; is the file tab-separated, and is this row complete\?/);
   });
 
   it('a quoted cell that never closes', async () => {
@@ -143,7 +143,7 @@ describe('repairs are made visible as warnings', () => {
     const { readFile } = await import('node:fs/promises');
     const text = (await readFile(path, 'utf8')).replace(/\n20,666667,1,0\.97,2\.5/, '\n20,666667,1,0.97,inf').replace(/\n21,700000,1,0\.97,2\.5/, '\n21,700000,1,NaN,-Infinity');
     await writeFile(path, text);
-    const summary = await study.client.call('session.import', { files: [path], participant_id: 'P01', session_id: 'S01' });
+    const summary = await study.client.call('session.import', { files: [path], participant_id: 'P01', session_id: 'S01', clock_offset_s: 0 });
     expect(summary.files[0]?.warnings).toEqual([
       { message: 'column "head_yaw_deg": 2 infinite values were stored as missing (first at line 22)', location: { file: path, line: 22, column: 18, field: 'head_yaw_deg' }, count: 2 },
     ]);

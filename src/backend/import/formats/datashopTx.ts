@@ -1,8 +1,7 @@
-import { WeftError } from '../../../core/errors.js';
 import { SPREADSHEET_DAMAGED_TIME, isKnownTimeZone, parseLocalDateTime, zonedToEpochUs } from '../../../core/study/instants.js';
 import type { DelimitedOptions, DelimitedRecord } from '../textReader.js';
 import type { Importer, ParseContext, StreamWriter } from '../types.js';
-import { Header, NumberReader, checkWidth, firstLine, recordError } from './tabular.js';
+import { readHeader, type Header, NumberReader, checkWidth, firstLine, recordError } from './tabular.js';
 
 const REQUIRED = ['Anon Student Id', 'Time'] as const;
 
@@ -100,9 +99,8 @@ export const datashopTx: Importer = {
     const delimiterName = delimiter === '\t' ? 'tab' : 'comma';
     const reader = ctx.openText();
     try {
-      const [headerRecord] = await reader.readRecords(options, 1);
-      if (headerRecord === undefined) throw new WeftError('PARSE_ERROR', `${path} is empty`, { location: { file: path, line: 1 } });
-      const header = new Header(headerRecord);
+      const header = await readHeader(reader, options);
+      const headerRecord = header.record;
       for (const name of REQUIRED) {
         if (!header.has(name)) throw recordError(path, headerRecord, `a DataShop transaction export needs a "${name}" column`);
       }

@@ -1,12 +1,12 @@
 import { participantIdSchema } from '../../../core/api/schemas.js';
-import { WeftError } from '../../../core/errors.js';
+import { CONSENT_CHECKBOX_PREFIX, CONSENT_REQUIRED_COLUMNS } from '../../../core/formats/weftFormats.js';
 import { parseIsoDate } from '../../../core/study/instants.js';
 import { MODALITIES, isModality, type Modality } from '../../../core/study/modalities.js';
 import type { ConsentFields, Importer, ParseContext } from '../types.js';
-import { Header, checkWidth, firstLine, recordError } from './tabular.js';
+import { readHeader, checkWidth, firstLine, recordError } from './tabular.js';
 
-const CHECKBOX = /^consent_modalities___(.+)$/;
-const REQUIRED = ['record_id', 'consent_date', 'consent_form_version', 'consent_complete'] as const;
+const CHECKBOX = new RegExp(`^${CONSENT_CHECKBOX_PREFIX}(.+)$`);
+const REQUIRED = CONSENT_REQUIRED_COLUMNS;
 const COMPLETE = '2';
 
 /**
@@ -21,7 +21,7 @@ export const redcapConsentCsv: Importer = {
 
   detect(file) {
     const header = firstLine(file.headText);
-    return header.startsWith('record_id') && /consent_modalities___/.test(header) ? 1 : 0;
+    return header.startsWith('record_id') && header.includes(CONSENT_CHECKBOX_PREFIX) ? 1 : 0;
   },
 
   async parse(ctx: ParseContext) {
@@ -29,9 +29,8 @@ export const redcapConsentCsv: Importer = {
     const reader = ctx.openText();
     try {
       const options = { delimiter: ',', quote: '"' };
-      const [headerRecord] = await reader.readRecords(options, 1);
-      if (headerRecord === undefined) throw new WeftError('PARSE_ERROR', `${path} is empty`, { location: { file: path, line: 1 } });
-      const header = new Header(headerRecord);
+      const header = await readHeader(reader, options);
+      const headerRecord = header.record;
       for (const name of REQUIRED) {
         if (!header.has(name)) throw recordError(path, headerRecord, `the header has no "${name}" column`);
       }
@@ -43,7 +42,7 @@ export const redcapConsentCsv: Importer = {
         }
         checkboxes.push({ modality, index });
       }
-      if (checkboxes.length === 0) throw recordError(path, headerRecord, 'no consent_modalities___<modality> columns');
+      if (checkboxes.length === 0) throw recordError(path, headerRecord, `no ${CONSENT_CHECKBOX_PREFIX}<modality> columns`);
       const col = (name: string): number | undefined => header.index(name);
       const seen = new Map<string, number>();
       const pending: ConsentFields[] = [];

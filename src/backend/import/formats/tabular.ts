@@ -1,5 +1,5 @@
 import { WeftError } from '../../../core/errors.js';
-import type { DelimitedRecord } from '../textReader.js';
+import type { DelimitedOptions, DelimitedRecord, TextReader } from '../textReader.js';
 import type { ImportSink } from '../types.js';
 
 /** Column lookup for a header row; names may repeat (DataShop repeats KC columns). */
@@ -117,16 +117,30 @@ export function recordError(file: string, record: DelimitedRecord, message: stri
   return new WeftError('PARSE_ERROR', `${where}: ${message}`, { location: { file, line, ...(column === undefined ? {} : { column }) } });
 }
 
-/** Checks that a data row has the header's width; ragged rows are errors that name the row. */
+/**
+ * Checks that a data row has the header's width; ragged rows are errors that name the row and
+ * the column where it goes wrong: the first extra field, or the end of a row that stops short
+ * (a cut-off last row is the usual cause).
+ */
 export function checkWidth(file: string, header: Header, record: DelimitedRecord, delimiterName: string): void {
   const got = record.fields.length;
   if (got === header.width) return;
-  const more = got > header.width;
-  const column = more ? record.columns[header.width] : undefined;
+  if (got > header.width) {
+    const column = record.columns[header.width] ?? 1;
+    throw new WeftError(
+      'PARSE_ERROR',
+      `${file}:${record.line}:${column}: ${got} fields where the header has ${header.width} (too many; is the file ${delimiterName}-separated?)`,
+      { location: { file, line: record.line, column } },
+    );
+  }
+  const last = got - 1;
+  const line = record.fieldLines[last] ?? record.line;
+  const column = (record.columns[last] ?? 1) + (record.fields[last] ?? '').length;
+  const missing = header.record.fields[got]?.trim() ?? '';
   throw new WeftError(
     'PARSE_ERROR',
-    `${file}:${record.line}${column === undefined ? '' : `:${column}`}: ${got} fields where the header has ${header.width} (${more ? 'too many' : 'too few'}; is the file ${delimiterName}-separated, and is this row complete?)`,
-    { location: { file, line: record.line, ...(column === undefined ? {} : { column }) } },
+    `${file}:${line}:${column}: ${got} fields where the header has ${header.width} (too few: the row ends before "${missing}"; is the file ${delimiterName}-separated, and is this row complete?)`,
+    { location: { file, line, column } },
   );
 }
 
@@ -134,4 +148,13 @@ export function checkWidth(file: string, header: Header, record: DelimitedRecord
 export function firstLine(text: string): string {
   const end = text.search(/\r?\n/);
   return end < 0 ? text : text.slice(0, end);
+}
+
+/** The header row of a delimited file; an empty file is an error that says so. */
+export async function readHeader(reader: TextReader, options: DelimitedOptions): Promise<Header> {
+  const [record] = await reader.readRecords(options, 1);
+  if (record === undefined) {
+    throw new WeftError('PARSE_ERROR', `${reader.file.path} is empty; a header line was expected`, { location: { file: reader.file.path, line: 1 } });
+  }
+  return new Header(record);
 }

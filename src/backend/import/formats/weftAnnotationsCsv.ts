@@ -1,9 +1,10 @@
 import { participantIdSchema } from '../../../core/api/schemas.js';
-import { WeftError } from '../../../core/errors.js';
+import { WEFT_ANNOTATION_COLUMNS, WEFT_ANNOTATION_OPTIONAL_COLUMNS } from '../../../core/formats/weftFormats.js';
 import type { Importer, ParseContext } from '../types.js';
-import { Header, NumberReader, checkWidth, firstLine, recordError } from './tabular.js';
+import { readHeader, NumberReader, checkWidth, firstLine, recordError } from './tabular.js';
 
-const COLUMNS = ['session_id', 'tier', 'annotator', 'label', 'start_s', 'end_s', 'note'] as const;
+type Column = (typeof WEFT_ANNOTATION_COLUMNS)[number];
+const REQUIRED = WEFT_ANNOTATION_COLUMNS.filter((c) => !WEFT_ANNOTATION_OPTIONAL_COLUMNS.has(c));
 
 /** Weft's annotation CSV (docs/formats.md): labelled intervals of session time. */
 export const weftAnnotationsCsv: Importer = {
@@ -12,7 +13,9 @@ export const weftAnnotationsCsv: Importer = {
   phase: 'annotations',
 
   detect(file) {
-    return firstLine(file.headText).trim() === COLUMNS.join(',') ? 1 : 0;
+    const header = firstLine(file.headText).split(',').map((f) => f.trim());
+    const known = new Set<string>(WEFT_ANNOTATION_COLUMNS);
+    return REQUIRED.every((c) => header.includes(c)) && header.every((c) => known.has(c)) ? 1 : 0;
   },
 
   async parse(ctx: ParseContext) {
@@ -20,16 +23,14 @@ export const weftAnnotationsCsv: Importer = {
     const reader = ctx.openText();
     try {
       const options = { delimiter: ',', quote: '"' };
-      const [headerRecord] = await reader.readRecords(options, 1);
-      if (headerRecord === undefined) throw new WeftError('PARSE_ERROR', `${path} is empty`, { location: { file: path, line: 1 } });
-      const header = new Header(headerRecord);
-      const at = Object.fromEntries(
-        COLUMNS.map((name) => {
-          const index = header.index(name);
-          if (index === undefined) throw recordError(path, headerRecord, `the header has no "${name}" column`);
-          return [name, index];
-        }),
-      ) as Record<(typeof COLUMNS)[number], number>;
+      const header = await readHeader(reader, options);
+      const headerRecord = header.record;
+      const at = new Map<Column, number>();
+      for (const name of WEFT_ANNOTATION_COLUMNS) {
+        const index = header.index(name);
+        if (index !== undefined) at.set(name, index);
+        else if (!WEFT_ANNOTATION_OPTIONAL_COLUMNS.has(name)) throw recordError(path, headerRecord, `the header has no "${name}" column`);
+      }
       const numbers = new NumberReader(path);
       for (;;) {
         const records = await reader.readRecords(options, 1024);
@@ -37,19 +38,25 @@ export const weftAnnotationsCsv: Importer = {
         for (const record of records) {
           if (record.fields.length === 0) continue;
           checkWidth(path, header, record, 'comma');
-          const text = (name: (typeof COLUMNS)[number]): string => (record.fields[at[name]] ?? '').trim();
+          const text = (name: Column): string => {
+            const index = at.get(name);
+            return index === undefined ? '' : (record.fields[index] ?? '').trim();
+          };
           for (const required of ['session_id', 'tier', 'annotator', 'label'] as const) {
-            if (text(required) === '') throw recordError(path, record, `"${required}" is empty`, at[required]);
+            if (text(required) === '') throw recordError(path, record, `"${required}" is empty`, at.get(required));
           }
-          if (!participantIdSchema.safeParse(text('session_id')).success) {
-            throw recordError(path, record, `"${text('session_id')}" is not a usable session id`, at.session_id);
+          for (const id of ['session_id', 'participant_id'] as const) {
+            if (text(id) !== '' && !participantIdSchema.safeParse(text(id)).success) {
+              throw recordError(path, record, `"${text(id)}" is not a usable ${id}`, at.get(id));
+            }
           }
-          const start = numbers.required(record, at.start_s, 'start_s');
-          const end = numbers.required(record, at.end_s, 'end_s');
-          if (!(end > start)) throw recordError(path, record, `end_s (${end}) must be after start_s (${start})`, at.end_s);
+          const start = numbers.required(record, at.get('start_s') as number, 'start_s');
+          const end = numbers.required(record, at.get('end_s') as number, 'end_s');
+          if (!(end > start)) throw recordError(path, record, `end_s (${end}) must be after start_s (${start})`, at.get('end_s'));
           ctx.sink.annotation({
             location: { file: path, line: record.line },
             sessionId: text('session_id'),
+            participantId: text('participant_id') === '' ? null : text('participant_id'),
             tier: text('tier'),
             annotator: text('annotator'),
             label: text('label'),

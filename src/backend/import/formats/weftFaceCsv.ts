@@ -1,10 +1,9 @@
 import { BLENDSHAPE_NAMES, FACE_FEATURE_COLUMNS, blendshapeColumn } from '../../../core/face/featureSchema.js';
-import { WeftError } from '../../../core/errors.js';
+import { WEFT_FACE_COLUMNS, WEFT_FACE_LEADING_COLUMNS } from '../../../core/formats/weftFormats.js';
 import type { Importer, ParseContext } from '../types.js';
-import { Header, NumberReader, checkWidth, firstLine, recordError } from './tabular.js';
+import { readHeader, NumberReader, checkWidth, firstLine, recordError } from './tabular.js';
 
-const LEADING = ['frame', 'media_time_us', 'face_present', 'confidence', 'head_yaw_deg', 'head_pitch_deg', 'head_roll_deg'] as const;
-export const WEFT_FACE_HEADER: readonly string[] = [...LEADING, ...BLENDSHAPE_NAMES];
+const LEADING = WEFT_FACE_LEADING_COLUMNS;
 
 const featureIndex = (name: string): number => FACE_FEATURE_COLUMNS.findIndex((c) => c.name === name);
 const SUCCESS = featureIndex('success');
@@ -21,7 +20,7 @@ export const weftFaceCsv: Importer = {
 
   detect(file) {
     const header = firstLine(file.headText).split(',');
-    return header.length === WEFT_FACE_HEADER.length && header[0] === 'frame' && header[1] === 'media_time_us' && header.includes('browDownLeft') ? 1 : 0;
+    return header.length === WEFT_FACE_COLUMNS.length && header[0] === 'frame' && header[1] === 'media_time_us' && header.includes('browDownLeft') ? 1 : 0;
   },
 
   async parse(ctx: ParseContext) {
@@ -29,10 +28,9 @@ export const weftFaceCsv: Importer = {
     const reader = ctx.openText();
     try {
       const options = { delimiter: ',', quote: '"' };
-      const [headerRecord] = await reader.readRecords(options, 1);
-      if (headerRecord === undefined) throw new WeftError('PARSE_ERROR', `${path} is empty`, { location: { file: path, line: 1 } });
-      const header = new Header(headerRecord);
-      WEFT_FACE_HEADER.forEach((name, i) => {
+      const header = await readHeader(reader, options);
+      const headerRecord = header.record;
+      WEFT_FACE_COLUMNS.forEach((name, i) => {
         if (headerRecord.fields[i]?.trim() !== name) {
           throw recordError(path, headerRecord, `expected column "${name}" here (see docs/formats.md, Weft face features CSV)`, Math.min(i, headerRecord.fields.length - 1));
         }
