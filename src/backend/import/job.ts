@@ -261,7 +261,8 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
             }
             if (info.lesson !== undefined) session.lesson ??= info.lesson;
           };
-          const writer = new AcceptedStreamWriter(streamId, session.sessionId, spec.kind, await appenderFor(table), toSession, describe);
+          const shared = { signals: await appenderFor('signals') };
+          const writer = new AcceptedStreamWriter(streamId, session.sessionId, spec.kind, await appenderFor(table), shared, file.source, toSession, describe);
           const open: OpenStream = { writer, session, spec, file, clock };
           fileStreams.push(open);
           streams.push(open);

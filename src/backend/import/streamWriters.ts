@@ -1,7 +1,9 @@
 import { FACE_FEATURE_COLUMNS } from '../../core/face/featureSchema.js';
 import type { StreamKind } from '../../core/study/modalities.js';
 import type { TableAppender } from './tableAppender.js';
-import type { EventFields, FixationFields, GazeFields, ImportWarning, SaccadeFields, StreamWriter } from './types.js';
+import { randomUUID } from 'node:crypto';
+import type { SourceFile } from './source.js';
+import type { EventFields, FixationFields, GazeFields, ImportWarning, MediaFields, SaccadeFields, StreamWriter } from './types.js';
 
 export interface StreamStats {
   rows: number;
@@ -18,6 +20,8 @@ const GAZE_COLUMNS = ['stream_id', 'session_id', 't_us', 'x', 'y', 'left_x', 'le
 const FIXATION_COLUMNS = ['stream_id', 'session_id', 'start_us', 'end_us', 'x', 'y', 'eye', 'pupil', 'aoi'] as const;
 const SACCADE_COLUMNS = ['stream_id', 'session_id', 'start_us', 'end_us', 'start_x', 'start_y', 'end_x', 'end_y', 'amplitude_deg', 'peak_velocity_deg_s', 'eye'] as const;
 const BLINK_COLUMNS = ['stream_id', 'session_id', 'start_us', 'end_us', 'eye'] as const;
+const SIGNAL_COLUMNS = ['stream_id', 'session_id', 't_us', 'name', 'value'] as const;
+const MEDIA_COLUMNS = ['media_id', 'stream_id', 'session_id', 'path', 'managed', 'sha256', 'bytes', 'container', 'codec', 'width', 'height', 'fps', 'frames', 'duration_us', 'start_offset_us'] as const;
 
 const SUCCESS_INDEX = FACE_FEATURE_COLUMNS.findIndex((c) => c.name === 'success');
 
@@ -30,7 +34,14 @@ export const TABLE_OF_KIND: Partial<Record<StreamKind, string>> = {
   fixations: 'fixations',
   saccades: 'saccades',
   blinks: 'blinks',
+  video: 'media',
+  audio: 'media',
 };
+
+/** Tables a stream writes into besides its own, shared by every stream of an import. */
+export interface SharedTables {
+  readonly signals: TableAppender;
+}
 
 /** Fills a reusable row array in the appender's column order from values given by name. */
 class RowLayout {
@@ -67,12 +78,15 @@ export class AcceptedStreamWriter implements StreamWriter {
   private repeats = 0;
   private firstBackwardsLine: number | undefined;
   private readonly layout: RowLayout;
+  private readonly signalLayout: RowLayout;
 
   constructor(
     readonly streamId: number,
     readonly sessionId: string,
     readonly kind: StreamKind,
     appender: TableAppender,
+    shared: SharedTables,
+    private readonly source: SourceFile,
     private readonly toSession: ToSessionTime,
     private readonly onSessionInfo: (info: { variant?: string; lesson?: string }) => void,
   ) {
@@ -83,9 +97,11 @@ export class AcceptedStreamWriter implements StreamWriter {
       fixations: FIXATION_COLUMNS,
       saccades: SACCADE_COLUMNS,
       blinks: BLINK_COLUMNS,
+      media: MEDIA_COLUMNS,
     }[appender.table];
     if (names === undefined) throw new Error(`No row layout for weft.${appender.table}`);
     this.layout = new RowLayout(appender, names);
+    this.signalLayout = new RowLayout(shared.signals, SIGNAL_COLUMNS);
   }
 
   private track(startUs: number, endUs: number, line: number | undefined): void {
@@ -163,6 +179,20 @@ export class AcceptedStreamWriter implements StreamWriter {
     this.layout.write([this.streamId, this.sessionId, start, end, eye]);
   }
 
+  signal(t: number, name: string, value: number | null): void {
+    this.signalLayout.write([this.streamId, this.sessionId, this.toSession(t), name, value]);
+  }
+
+  media(f: MediaFields): void {
+    if (this.kind !== 'video' && this.kind !== 'audio') misuse(this.kind, 'media');
+    const start = this.toSession(f.startOffsetUs);
+    this.track(start, f.durationUs === null ? start : start + Math.round(f.durationUs), undefined);
+    this.layout.write([
+      randomUUID(), this.streamId, this.sessionId, this.source.path, false, this.source.sha256, this.source.bytes, f.container, f.codec,
+      f.width, f.height, f.fps, f.frames, f.durationUs, f.startOffsetUs,
+    ]);
+  }
+
   describeSession(info: { variant?: string; lesson?: string }): void {
     this.onSessionInfo(info);
   }
@@ -209,6 +239,10 @@ export class RefusedStreamWriter implements StreamWriter {
     this.rows += 1;
   }
   blink(): void {
+    this.rows += 1;
+  }
+  signal(): void {}
+  media(): void {
     this.rows += 1;
   }
   describeSession(): void {}

@@ -91,8 +91,25 @@ export interface StreamWriter {
   fixation(start: number, end: number, fields: FixationFields, line?: number): void;
   saccade(start: number, end: number, fields: SaccadeFields, line?: number): void;
   blink(start: number, end: number, eye: string | null, line?: number): void;
+  /** A named numeric sample beyond the stream's fixed columns (a detector output an export carries). */
+  signal(t: number, name: string, value: number | null, line?: number): void;
+  /** The container metadata of a video or audio stream's file, as a media-metadata library read it. */
+  media(fields: MediaFields): void;
   /** What the file says about the session once it has read enough to know (a constant condition, say). */
   describeSession(info: { variant?: string; lesson?: string }): void;
+}
+
+export interface MediaFields {
+  readonly container: string | null;
+  readonly codec: string | null;
+  readonly width: number | null;
+  readonly height: number | null;
+  readonly fps: number | null;
+  readonly frames: number | null;
+  /** Duration of the media, microseconds. */
+  readonly durationUs: number | null;
+  /** Media time of the first frame (the container's start offset or edit list), microseconds. */
+  readonly startOffsetUs: number;
 }
 
 export interface AnnotationFields {

@@ -97,6 +97,13 @@ const initial: Migration = {
   frame BIGINT,
 ${faceFeatureColumns}
 )`,
+    `CREATE TABLE weft.signals (
+  stream_id BIGINT NOT NULL,
+  session_id VARCHAR NOT NULL,
+  t_us BIGINT NOT NULL,
+  name VARCHAR NOT NULL,
+  value DOUBLE
+)`,
     `CREATE TABLE weft.gaze_samples (
   stream_id BIGINT NOT NULL,
   session_id VARCHAR NOT NULL,

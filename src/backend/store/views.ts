@@ -127,6 +127,19 @@ const faceFrames: ViewDef = {
 FROM weft.face_frames f JOIN weft.sessions se USING (session_id)`,
 };
 
+const signals: ViewDef = {
+  name: 'signals',
+  description: 'Numeric time series a source carries beyond the fixed columns, one row per sample and name: detector outputs kept from an import (iMotions "Confusion Evidence", say), sensor channels.',
+  columns: [
+    ...sessionKeys,
+    col('t_us', 'BIGINT', 'Sample time, session time.'),
+    col('name', 'VARCHAR', 'Signal name, in snake_case (confusion_evidence, ...); the stream\'s provenance maps it to the source column.'),
+    col('value', 'DOUBLE', 'The value; NULL when the source had none.'),
+  ],
+  sql: `SELECT s.session_id, se.participant_id, s.stream_id, s.t_us, s.name, s.value
+FROM weft.signals s JOIN weft.sessions se USING (session_id)`,
+};
+
 const gazeSamples: ViewDef = {
   name: 'gaze_samples',
   description: 'Raw eye-tracker samples in screen pixels of the stimulus display.',
@@ -327,6 +340,7 @@ export const VIEWS: readonly ViewDef[] = [
   streams,
   events,
   faceFrames,
+  signals,
   gazeSamples,
   fixations,
   saccades,
