@@ -32,13 +32,15 @@ export interface TxRow {
   readonly problem?: string;
   readonly step?: string;
   readonly kc?: string;
+  readonly attempt?: number;
+  readonly duration?: string;
 }
 
 export const TX_HEADER = ['Row', 'Anon Student Id', 'Session Id', 'Time', 'Time Zone', 'Duration (sec)', 'Student Response Type', 'Problem Name', 'Step Name', 'Attempt At Step', 'Outcome', 'Selection', 'Action', 'Input', 'Condition Name', 'Condition Type', 'KC (Default)', 'KC (Default)'];
 
 export async function writeTransactions(dir: string, rows: readonly TxRow[], name = 'tx.txt'): Promise<string> {
   const lines = rows.map((r, i) =>
-    [String(i + 1), r.student, r.session, r.time, 'US/Eastern', '4', r.type ?? 'ATTEMPT', r.problem ?? 'FRAC-1', r.step ?? 'step1', '1', r.outcome ?? 'CORRECT', 'answer', 'UpdateTextField', '3/4', r.condition ?? 'A', 'experimental', r.kc ?? 'add-fractions', ''].join('\t'),
+    [String(i + 1), r.student, r.session, r.time, 'US/Eastern', r.duration ?? '4', r.type ?? 'ATTEMPT', r.problem ?? 'FRAC-1', r.step ?? 'step1', String(r.attempt ?? 1), r.outcome ?? 'CORRECT', 'answer', 'UpdateTextField', '3/4', r.condition ?? 'A', 'experimental', r.kc ?? 'add-fractions', ''].join('\t'),
   );
   const path = join(dir, name);
   await writeFile(path, [TX_HEADER.join('\t'), ...lines].join('\n') + '\n');

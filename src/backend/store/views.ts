@@ -113,6 +113,66 @@ const events: ViewDef = {
 FROM weft.events e JOIN weft.sessions se USING (session_id)`,
 };
 
+/**
+ * Canonical interaction features per tutor action, computed from `events` whatever log they came
+ * from (the importers normalise kind and outcome). Defined after the sensor-free detectors of
+ * Baker et al. (ASSISTments): windows count the actions *before* this one in the same session.
+ */
+const interactionFeatures: ViewDef = {
+  name: 'interaction_features',
+  description: 'Per tutor action (attempts and hint requests, in session order), the canonical features affect detectors consume, computed the same way for every log format.',
+  columns: [
+    col('session_id', 'VARCHAR', 'Session.'),
+    col('participant_id', 'VARCHAR', 'Participant.'),
+    col('stream_id', 'BIGINT', 'Interaction-log stream the action came from.'),
+    col('action_index', 'BIGINT', 'Position of the action in the session, from 1.'),
+    col('t_us', 'BIGINT', 'When the action happened, session time.'),
+    col('kind', 'VARCHAR', 'attempt or hint_request.'),
+    col('problem', 'VARCHAR', 'Problem.'),
+    col('step', 'VARCHAR', 'Step.'),
+    col('skill', 'VARCHAR', 'Knowledge component(s).'),
+    col('duration_us', 'BIGINT', 'Time the action took: the log\'s own duration, else the time since the previous action in the session (NULL for the first).'),
+    col('correct', 'BOOLEAN', 'Attempt judged correct; NULL for hint requests and ungraded attempts.'),
+    col('attempt', 'BIGINT', 'Attempt number at this step: the log\'s own, else counted.'),
+    col('help_request', 'BOOLEAN', 'The action asked for a hint or help.'),
+    col('hints_on_step', 'BIGINT', 'Hints requested at this step so far, this action included.'),
+    col('wrong_past5', 'BIGINT', 'Incorrect attempts among the 5 actions before this one.'),
+    col('help_past5', 'BIGINT', 'Help requests among the 5 actions before this one.'),
+    col('wrong_past8', 'BIGINT', 'Incorrect attempts among the 8 actions before this one.'),
+    col('help_past8', 'BIGINT', 'Help requests among the 8 actions before this one.'),
+    col('consecutive_errors', 'BIGINT', 'Incorrect attempts in a row ending with this action (0 when it is not one).'),
+    col('time_on_skill_us', 'BIGINT', 'Time spent on this action\'s skill in the session so far, this action included.'),
+  ],
+  sql: `WITH actions AS (
+  SELECT e.session_id, se.participant_id, e.stream_id, e.t_us, e.kind, e.problem, e.step, e.skill, e.outcome, e.attempt, e.duration_us,
+    row_number() OVER w AS action_index,
+    e.t_us - lag(e.t_us) OVER w AS gap_us,
+    e.kind = 'hint_request' AS help,
+    (e.kind = 'attempt' AND e.outcome = 'INCORRECT') AS wrong
+  FROM weft.events e JOIN weft.sessions se USING (session_id)
+  WHERE e.kind IN ('attempt', 'hint_request')
+  WINDOW w AS (PARTITION BY e.session_id ORDER BY e.t_us, e.rowid)
+), shaped AS (
+  SELECT *,
+    coalesce(duration_us, gap_us) AS took_us,
+    sum(CASE WHEN wrong THEN 0 ELSE 1 END) OVER (PARTITION BY session_id ORDER BY action_index) AS run
+  FROM actions
+)
+SELECT session_id, participant_id, stream_id, action_index, t_us, kind, problem, step, skill, took_us AS duration_us,
+  CASE WHEN kind = 'attempt' AND outcome IN ('CORRECT', 'INCORRECT') THEN outcome = 'CORRECT' END AS correct,
+  coalesce(attempt, CASE WHEN kind = 'attempt' THEN count(*) FILTER (WHERE kind = 'attempt') OVER step_so_far END) AS attempt,
+  help AS help_request,
+  count(*) FILTER (WHERE help) OVER step_so_far AS hints_on_step,
+  coalesce(sum(wrong::INTEGER) OVER (PARTITION BY session_id ORDER BY action_index ROWS BETWEEN 5 PRECEDING AND 1 PRECEDING), 0)::BIGINT AS wrong_past5,
+  coalesce(sum(help::INTEGER) OVER (PARTITION BY session_id ORDER BY action_index ROWS BETWEEN 5 PRECEDING AND 1 PRECEDING), 0)::BIGINT AS help_past5,
+  coalesce(sum(wrong::INTEGER) OVER (PARTITION BY session_id ORDER BY action_index ROWS BETWEEN 8 PRECEDING AND 1 PRECEDING), 0)::BIGINT AS wrong_past8,
+  coalesce(sum(help::INTEGER) OVER (PARTITION BY session_id ORDER BY action_index ROWS BETWEEN 8 PRECEDING AND 1 PRECEDING), 0)::BIGINT AS help_past8,
+  CASE WHEN wrong THEN count(*) FILTER (WHERE wrong) OVER (PARTITION BY session_id, run ORDER BY action_index) ELSE 0 END AS consecutive_errors,
+  sum(coalesce(took_us, 0)) OVER (PARTITION BY session_id, skill ORDER BY action_index)::BIGINT AS time_on_skill_us
+FROM shaped
+WINDOW step_so_far AS (PARTITION BY session_id, problem, step ORDER BY action_index)`,
+};
+
 const faceFrames: ViewDef = {
   name: 'face_frames',
   description: 'Face features per video frame, from OpenFace, iMotions/Affectiva or MediaPipe, in one schema. When `success` is false the features are NULL: missing, never zero.',
@@ -339,6 +399,7 @@ export const VIEWS: readonly ViewDef[] = [
   sessions,
   streams,
   events,
+  interactionFeatures,
   faceFrames,
   signals,
   gazeSamples,
