@@ -3,7 +3,6 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
-import { EventHub } from '../src/core/api/events.js';
 import { buildDemoStudy } from '../src/cli/demo.js';
 import type { Measurement, Suite } from './harness.js';
 import { foundationSuite } from './suites/foundation.js';
@@ -17,7 +16,7 @@ const measurements: Measurement[] = [];
 try {
   const studyDir = join(root, 'demo');
   process.stderr.write('Building the demo study for the benchmarks …\n');
-  const build = await buildDemoStudy(studyDir, { actor: 'bench', events: new EventHub() });
+  const build = await buildDemoStudy(studyDir, { actor: 'bench' });
   await build.workspace.close();
 
   const suites: Suite[] = [foundationSuite(studyDir)];

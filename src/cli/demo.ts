@@ -1,17 +1,23 @@
 import { existsSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { EventSink } from '../core/api/events.js';
+import { createClient } from '../core/api/client.js';
+import type { EventListener } from '../core/api/events.js';
+import { createInProcessTransport } from '../core/api/inProcess.js';
 import type { ImportSummary } from '../core/api/schemas.js';
 import { WeftError } from '../core/errors.js';
 import { STUDY_FILE } from '../core/study/settings.js';
 import { Workspace } from '../backend/workspace.js';
-import { runImport } from '../backend/import/job.js';
 import { DEMO_PATHS, DEMO_TIME_ZONE, generateDemo, type DemoManifest } from '../../datasets/demo/generate.js';
 
 export const DEMO_STUDY_NAME = 'Weft demo: linear equations, worked examples vs problem solving';
-/** Where the generated source files go, inside the demo study folder. */
-export const DEMO_SOURCES = 'demo-sources';
+/**
+ * Where the generated recordings go: beside the study folder, not in it, as a lab's own files
+ * would be. The study folder then holds exactly what Weft manages.
+ */
+export function demoSourcesDir(studyDir: string): string {
+  return `${studyDir.replace(/[\\/]+$/, '')}-sources`;
+}
 
 export interface DemoBuild {
   readonly workspace: Workspace;
@@ -25,34 +31,34 @@ export interface DemoBuild {
  */
 export async function buildDemoStudy(
   dir: string,
-  options: { seed?: number; minutes?: number; participants?: number; actor: string; events: EventSink },
+  options: { seed?: number; minutes?: number; participants?: number; actor: string; onEvent?: EventListener },
 ): Promise<DemoBuild> {
   const workspace = await Workspace.create(dir, { name: DEMO_STUDY_NAME, actor: options.actor, timeZone: DEMO_TIME_ZONE });
+  const stop = options.onEvent === undefined ? () => undefined : workspace.hub.subscribe(options.onEvent);
   try {
-    const sources = join(dir, DEMO_SOURCES);
+    const sources = demoSourcesDir(dir);
     const manifest = await generateDemo(sources, {
       ...(options.seed === undefined ? {} : { seed: options.seed }),
       ...(options.minutes === undefined ? {} : { minutes: options.minutes }),
       ...(options.participants === undefined ? {} : { participants: options.participants }),
     });
-    const summary = await runImport(workspace.study, {
-      files: [],
-      manifest: join(sources, DEMO_PATHS.manifest),
-      actor: options.actor,
-      events: options.events,
-    });
+    const client = createClient(createInProcessTransport(workspace.handlers, workspace.hub, options.actor));
+    const summary = await client.call('session.import', { manifest: join(sources, DEMO_PATHS.manifest) });
     return { workspace, manifest, summary };
   } catch (error) {
     await workspace.close();
     throw error;
+  } finally {
+    stop();
   }
 }
 
-/** Removes a previous demo study, refusing to touch a folder that is not one. */
+/** Removes a previous demo study and its sources, refusing to touch a folder that is not one. */
 export async function removeDemoStudy(dir: string): Promise<void> {
   if (!existsSync(dir)) return;
-  if (!existsSync(join(dir, STUDY_FILE)) || !existsSync(join(dir, DEMO_SOURCES))) {
+  if (!existsSync(join(dir, STUDY_FILE)) || !existsSync(join(demoSourcesDir(dir), DEMO_PATHS.manifest))) {
     throw new WeftError('CONFLICT', `${dir} exists and is not a Weft demo study; choose another folder with --study`);
   }
   await rm(dir, { recursive: true, force: true });
+  await rm(demoSourcesDir(dir), { recursive: true, force: true });
 }

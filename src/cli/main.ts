@@ -1,5 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import { WeftError, formatLocation } from '../core/errors.js';
+import { registerAudit } from './commands/audit.js';
+import { registerConsent } from './commands/consent.js';
 import { registerDemo } from './commands/demo.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
@@ -21,7 +23,13 @@ export function buildProgram(): Command {
   registerSql(program);
   registerServe(program);
   registerDemo(program);
-  for (const command of program.commands) command.exitOverride();
+  registerConsent(program);
+  registerAudit(program);
+  const overrideAll = (command: Command): void => {
+    command.exitOverride();
+    command.commands.forEach(overrideAll);
+  };
+  program.commands.forEach(overrideAll);
   return program;
 }
 

@@ -2,11 +2,12 @@ import type { WeftClient } from '../core/api/client.js';
 import type { Overview } from './view/overview.js';
 
 export async function loadOverview(client: WeftClient): Promise<Overview> {
-  const [status, participants, sessions, streams] = await Promise.all([
+  const [status, participants, sessions, streams, erasures] = await Promise.all([
     client.call('study.status', {}),
     client.call('participant.list', {}),
     client.call('session.list', {}),
     client.call('stream.list', {}),
+    client.call('erasure.list', {}),
   ]);
-  return { status, participants, sessions, streams };
+  return { status, participants, sessions, streams, erasures };
 }

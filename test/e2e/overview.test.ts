@@ -133,10 +133,15 @@ describe('study overview in browser mode', () => {
     const grantedLogs = page.locator(`#participants tr[data-participant="${OVERVIEW_STUDY.refusedVideo}"] td[data-modality="interaction_logs"] .badge`);
     expect(await grantedLogs.textContent()).toContain('granted');
 
-    const withdrawnRow = page.locator(`#participants tr[data-participant="${OVERVIEW_STUDY.withdrawn}"]`);
-    expect(await withdrawnRow.getAttribute('class')).toContain('is-withdrawn');
-    expect(await withdrawnRow.locator('.status').textContent()).toContain('Withdrawn');
-    expect(new Set(await withdrawnRow.locator('.badge').allTextContents())).toEqual(new Set(['⊘withdrawn']));
+    // A withdrawal from the study in the consent export is carried out at import: erased, verified.
+    expect(ids).not.toContain(OVERVIEW_STUDY.withdrawn);
+    const erasure = page.locator('#erasures tbody tr');
+    expect(await erasure.count()).toBe(1);
+    expect(await erasure.getAttribute('data-verified')).toBe('true');
+    expect(await erasure.locator('code').textContent()).toMatch(/^p_[0-9a-f]{20}$/);
+    expect(await erasure.locator('td').nth(1).textContent()).toBe('Everything');
+    expect(await page.locator('#erasures').textContent()).not.toContain(OVERVIEW_STUDY.withdrawn);
+    expect(await page.locator('.tile[data-count="participants"]').textContent()).toContain('1 erased after withdrawing');
 
     const expiredRow = page.locator(`#participants tr[data-participant="${OVERVIEW_STUDY.expired}"]`);
     expect(await expiredRow.locator('td[data-modality="gaze"] .badge').getAttribute('data-consent')).toBe('expired');
@@ -157,7 +162,7 @@ describe('study overview in browser mode', () => {
     const count = async (state: string): Promise<string | null> => video.locator(`td[data-state="${state}"]`).textContent();
     expect(await count('granted')).toBe(String(participants.filter((p) => p.consent['video'] === 'granted').length));
     expect(await count('refused')).toBe('1');
-    expect(await count('withdrawn')).toBe('1');
+    expect(await count('withdrawn')).toBe('0');
     expect(await count('expired')).toBe('1');
   });
 

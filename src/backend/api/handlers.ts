@@ -6,7 +6,9 @@ import { parseIsoInstant } from '../../core/study/instants.js';
 import { readerToArrowIpc } from '../arrow.js';
 import { runImport } from '../import/job.js';
 import { checkReadOnlyQuery, cleanDuckMessage } from '../sql/guard.js';
-import { auditRowToEntry } from '../store/audit.js';
+import { appendAudit, auditRowToEntry, verifyAudit } from '../store/audit.js';
+import { eraseParticipant, withdrawModalities } from '../privacy/erasure.js';
+import { participantRef } from '../privacy/pseudonym.js';
 import { readerToJsonRows, type Connection, type JsonRow } from '../store/duck.js';
 import type { Study } from '../store/study.js';
 import { VIEWS } from '../store/views.js';
@@ -63,7 +65,7 @@ function toStream(row: JsonRow) {
 export function createHandlers(study: Study): Handlers {
   const read = <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => study.db.read(fn);
 
-  return {
+  const handlers: Handlers = {
     'study.info': async () => study.info(),
 
     'study.status': async () =>
@@ -176,6 +178,72 @@ export function createHandlers(study: Study): Handlers {
         }));
       }),
 
+    'consent.record': async (input, ctx) => {
+      const recordedAtUs = input.recorded_at === undefined ? Date.now() * 1000 : parseIsoInstant(input.recorded_at);
+      if (recordedAtUs === null) throw new WeftError('INVALID_INPUT', `recorded_at "${input.recorded_at ?? ''}" is not an ISO-8601 instant with a time zone`);
+      const expiresAtUs = input.expires_at === null ? null : parseIsoInstant(input.expires_at);
+      if (input.expires_at !== null && expiresAtUs === null) throw new WeftError('INVALID_INPUT', `expires_at "${input.expires_at}" is not an ISO-8601 instant with a time zone`);
+      const ref = participantRef(await study.pseudonymKey(), input.participant_id);
+      await study.db.write(async (conn) => {
+        const erased = Number(await conn.scalar(`SELECT count(*) FROM weft.erasures WHERE participant_ref = $r AND scope = 'participant'`, { r: ref }));
+        if (erased > 0) throw new WeftError('CONFLICT', `Participant "${input.participant_id}" was erased from this study and cannot be re-enrolled under the same id`);
+        const enrolled = Number(await conn.scalar(`SELECT count(*) FROM weft.participants WHERE participant_id = $p`, { p: input.participant_id }));
+        if (enrolled === 0) {
+          await conn.run(`INSERT INTO weft.participants (participant_id, enrolled_at_us, created_at_us) VALUES ($p, $at, $now)`, {
+            p: input.participant_id,
+            at: BigInt(recordedAtUs),
+            now: BigInt(Date.now() * 1000),
+          });
+        }
+        const id = Number(await conn.scalar(`SELECT coalesce(max(record_id), 0) + 1 FROM weft.consent_records`));
+        await conn.run(`INSERT INTO weft.consent_records VALUES ($id, $p, $m, $granted, $form, $at, $expires, NULL, 'entered', $by)`, {
+          id,
+          p: input.participant_id,
+          m: input.modality,
+          granted: input.granted,
+          form: input.form_version,
+          at: BigInt(recordedAtUs),
+          expires: expiresAtUs === null ? null : BigInt(expiresAtUs),
+          by: ctx.actor,
+        });
+        await appendAudit(conn, { actor: ctx.actor, action: 'consent.record', target: ref, detail: { modality: input.modality, granted: input.granted, form_version: input.form_version } });
+      });
+      ctx.events.emit('study.changed', { reason: 'consent recorded' });
+      const [consent] = await handlers['consent.list']({ participant_id: input.participant_id, modality: input.modality }, ctx);
+      if (consent === undefined) throw new WeftError('INTERNAL', 'The consent just recorded cannot be read back');
+      return consent;
+    },
+
+    'consent.withdraw': async (input, ctx) => {
+      const options = { actor: ctx.actor, reason: input.reason, events: ctx.events };
+      return input.modalities === undefined
+        ? eraseParticipant(study, input.participant_id, options)
+        : withdrawModalities(study, input.participant_id, input.modalities, options);
+    },
+
+    'erasure.list': async () =>
+      read(async (conn) => {
+        const rows = await conn.all(
+          `SELECT erasure_id, participant_ref, scope, reason, actor, erased_at,
+             (SELECT coalesce(sum(value::BIGINT), 0) FROM json_each(rows)) AS rows_deleted,
+             (verification->>'verified')::BOOLEAN AS verified, (verification->>'files_scanned')::BIGINT AS files_scanned
+           FROM erasures ORDER BY erased_at`,
+        );
+        return rows.map((r) => ({
+          erasure_id: str(r['erasure_id']),
+          participant_ref: str(r['participant_ref']),
+          scope: str(r['scope']),
+          reason: strOrNull(r['reason']),
+          actor: str(r['actor']),
+          erased_at: str(r['erased_at']),
+          rows_deleted: num(r['rows_deleted']),
+          verified: r['verified'] === null ? null : Boolean(r['verified']),
+          files_scanned: numOrNull(r['files_scanned']),
+        }));
+      }),
+
+    'audit.verify': async () => read((conn) => verifyAudit(conn)).then((v) => ({ ...v, breaks: [...v.breaks] })),
+
     'audit.list': async (input) =>
       read(async (conn) => {
         const rows = await conn.all(
@@ -199,7 +267,7 @@ export function createHandlers(study: Study): Handlers {
         ...(input.variant === undefined ? {} : { variant: input.variant }),
         ...(input.lesson === undefined ? {} : { lesson: input.lesson }),
       };
-      return runImport(study, {
+      const summary = await runImport(study, {
         files: input.files,
         ...(input.manifest === undefined ? {} : { manifest: input.manifest }),
         ...(input.format === undefined ? {} : { format: input.format }),
@@ -210,6 +278,11 @@ export function createHandlers(study: Study): Handlers {
         events: ctx.events,
         ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
       });
+      // A withdrawal from the study is carried out as soon as it is known: erased and verified.
+      for (const participantId of summary.withdrawn) {
+        summary.erasures.push(await eraseParticipant(study, participantId, { actor: ctx.actor, reason: 'withdrawal recorded in a consent export', events: ctx.events }));
+      }
+      return summary;
     },
 
     'sql.query': async (input) =>
@@ -249,4 +322,5 @@ export function createHandlers(study: Study): Handlers {
         return readerToArrowIpc(reader);
       }),
   };
+  return handlers;
 }

@@ -57,6 +57,8 @@ interface StudyState {
   readonly participants: Set<string>;
   readonly sessions: Map<string, SessionState>;
   consent: Map<string, ConsentState>;
+  /** Keyed pseudonyms of erased participants: their data is refused as withdrawn. */
+  readonly erased: ReadonlySet<string>;
   nextStreamId: number;
   readonly newParticipants: Map<string, number | null>;
 }
@@ -85,7 +87,8 @@ async function loadState(conn: Connection): Promise<StudyState> {
     });
   }
   const maxStream = Number(await conn.scalar(`SELECT coalesce(max(stream_id), 0) FROM weft.streams`));
-  return { participants, sessions, consent: await loadConsent(conn), nextStreamId: maxStream + 1, newParticipants: new Map() };
+  const erased = new Set((await conn.all(`SELECT participant_ref FROM weft.erasures WHERE scope = 'participant'`)).map((r) => String(r['participant_ref'])));
+  return { participants, sessions, consent: await loadConsent(conn), erased, nextStreamId: maxStream + 1, newParticipants: new Map() };
 }
 
 interface OpenStream {
@@ -170,6 +173,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
     const streams: OpenStream[] = [];
     const results: ImportedFile[] = [];
     const seenInBatch = new Map<string, string>();
+    const withdrawnByThisImport = new Set<string>();
     const totalBytes = files.reduce((sum, f) => sum + f.source.bytes, 0);
     let bytesBefore = 0;
 
@@ -220,8 +224,11 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
         openStream: async (spec: StreamSpec): Promise<StreamWriter> => {
           const target = resolveTarget(file, spec, distinctFileParticipants);
           const modality = STREAM_KIND_MODALITY[spec.kind];
-          const consent: ConsentState =
-            basis.kind === 'secondary_data' ? 'granted' : (state.consent.get(consentKey(target.participantId, modality)) ?? 'missing');
+          const consent: ConsentState = state.erased.has(participantRef(pseudonymKey, target.participantId))
+            ? 'withdrawn'
+            : basis.kind === 'secondary_data'
+              ? 'granted'
+              : (state.consent.get(consentKey(target.participantId, modality)) ?? 'missing');
           if (consent !== 'granted') {
             const writer = new RefusedStreamWriter();
             refusedWriters.push({
@@ -296,12 +303,22 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       await file.importer.parse({ file: file.source, sink, timeZone: study.file.settings.time_zone, openText: () => TextReader.open(file.source) });
       bytesBefore += file.source.bytes;
 
-      if (consents.length > 0) {
-        await writeConsents(conn, state, consents, request.actor, file.source.path);
-        state.consent = await loadConsent(conn);
+      const kept = consents.filter((c) => !state.erased.has(participantRef(pseudonymKey, c.participantId)));
+      const skipped = new Set(consents.filter((c) => !kept.includes(c)).map((c) => c.location.line ?? 0));
+      if (skipped.size > 0) {
+        result.warnings.push({
+          message: `${skipped.size} row${skipped.size === 1 ? '' : 's'} of participants who were erased from this study were not stored (first at line ${Math.min(...skipped)}); an erased participant is not re-enrolled by a consent export`,
+          location: { file: file.source.path, line: Math.min(...skipped) },
+          count: skipped.size,
+        });
       }
-      result.consents = consents.length;
-      const annotated = await writeAnnotations(conn, state, annotations, file.source.path, basis);
+      if (kept.length > 0) {
+        await writeConsents(conn, state, kept, request.actor, file.source.path);
+        state.consent = await loadConsent(conn);
+        for (const c of kept) if (c.withdrawnAtUs !== null) withdrawnByThisImport.add(c.participantId);
+      }
+      result.consents = kept.length;
+      const annotated = await writeAnnotations(conn, state, annotations, file.source.path, basis, pseudonymKey);
       result.annotations = annotated.stored;
       for (const open of fileStreams) {
         result.warnings.push(...open.writer.timeWarnings(file.source.path).map((w) => ({ ...w, count: w.count ?? 1 })));
@@ -341,6 +358,8 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       files: results,
       rows: totalRows,
       warnings: results.reduce((sum, r) => sum + r.warnings.length, 0),
+      withdrawn: [...withdrawnByThisImport].filter((id) => state.participants.has(id)).sort(),
+      erasures: [],
     };
     const auditDetail = {
       files: results.map((r) => ({
@@ -594,10 +613,15 @@ async function writeAnnotations(
   annotations: readonly AnnotationFields[],
   source: string,
   basis: DataBasis,
+  pseudonymKey: string,
 ): Promise<{ stored: number; refused: ImportedFile['refused'] }> {
   const modality = 'affect_inferences';
   const consentOf = (participantId: string): ConsentState =>
-    basis.kind === 'secondary_data' ? 'granted' : (state.consent.get(consentKey(participantId, modality)) ?? 'missing');
+    state.erased.has(participantRef(pseudonymKey, participantId))
+      ? 'withdrawn'
+      : basis.kind === 'secondary_data'
+        ? 'granted'
+        : (state.consent.get(consentKey(participantId, modality)) ?? 'missing');
   const refused = new Map<string, ImportedFile['refused'][number]>();
   const kept: AnnotationFields[] = [];
   for (const a of annotations) {

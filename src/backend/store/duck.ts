@@ -5,7 +5,18 @@ import {
   type DuckDBResultReader,
   type DuckDBValue,
 } from '@duckdb/node-api';
+import { open, rename, rm, stat } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { WeftError } from '../../core/errors.js';
+
+async function syncFile(path: string): Promise<void> {
+  const handle = await open(path, 'r');
+  try {
+    await handle.sync();
+  } finally {
+    await handle.close();
+  }
+}
 
 export type SqlParams = Record<string, DuckDBValue> | DuckDBValue[];
 export type JsonRow = Record<string, unknown>;
@@ -101,6 +112,19 @@ export interface OpenOptions {
 /** The name the study file is attached under; every connection USEs it. */
 export const CATALOG = 'study';
 
+/**
+ * A list of strings as a parameter: JSON text, decoded in SQL with `textList('$name')`. Binding
+ * DuckDB lists directly fails for empty lists, whose item type cannot be inferred.
+ */
+export function textList(values: readonly string[]): string {
+  return JSON.stringify(values);
+}
+
+/** The SQL that decodes a textList parameter. */
+export function sqlTextList(parameter: string): string {
+  return `from_json(${parameter}, '["VARCHAR"]')`;
+}
+
 export function sqlString(value: string): string {
   return `'${value.replaceAll("'", "''")}'`;
 }
@@ -116,11 +140,15 @@ export class Database {
   private readonly writeLock = new Mutex();
   private writer: Connection | undefined;
   private closed = false;
+  private activeReads = 0;
+  private readsDrained: (() => void) | undefined;
+  private compacting: Promise<unknown> | undefined;
 
   private constructor(
     private readonly instance: DuckDBInstance,
     readonly path: string,
     readonly readOnly: boolean,
+    private readonly encryptionKey: string | undefined,
   ) {}
 
   static async open(path: string, options: OpenOptions): Promise<Database> {
@@ -150,7 +178,7 @@ export class Database {
     }
     host.closeSync();
     openInThisProcess.add(path);
-    return new Database(instance, path, options.readOnly);
+    return new Database(instance, path, options.readOnly, options.encryptionKey);
   }
 
   async connect(): Promise<Connection> {
@@ -162,11 +190,18 @@ export class Database {
 
   /** Runs fn on a fresh connection that is closed afterwards. */
   async read<T>(fn: (conn: Connection) => Promise<T>): Promise<T> {
-    const conn = await this.connect();
+    while (this.compacting !== undefined) await this.compacting.catch(() => undefined);
+    this.activeReads += 1;
     try {
-      return await fn(conn);
+      const conn = await this.connect();
+      try {
+        return await fn(conn);
+      } finally {
+        conn.raw.closeSync();
+      }
     } finally {
-      conn.raw.closeSync();
+      this.activeReads -= 1;
+      if (this.activeReads === 0) this.readsDrained?.();
     }
   }
 
@@ -195,6 +230,45 @@ export class Database {
       this.writer ??= await this.connect();
       await this.writer.run(sql);
     });
+  }
+
+  /**
+   * Rewrites the database into a fresh file and puts it in place of the old one, so that the
+   * bytes of deleted rows, which DuckDB may leave in freed blocks, leave the file. Waits for
+   * reads in flight and holds new ones back until the new file is attached.
+   */
+  async compact(): Promise<{ bytesBefore: number; bytesAfter: number }> {
+    if (this.readOnly) throw new WeftError('STUDY_READ_ONLY', `The study database ${this.path} is open read-only`);
+    const run = this.writeLock.run(async () => {
+      if (this.activeReads > 0) await new Promise<void>((resolve) => (this.readsDrained = resolve));
+      this.readsDrained = undefined;
+      this.writer?.raw.closeSync();
+      this.writer = undefined;
+      const fresh = `${this.path}.compacting`;
+      await rm(fresh, { force: true });
+      const bytesBefore = (await stat(this.path)).size;
+      const host = await this.instance.connect();
+      try {
+        const key = this.encryptionKey === undefined ? '' : ` (ENCRYPTION_KEY ${sqlString(this.encryptionKey)})`;
+        await host.run(`ATTACH ${sqlString(fresh)} AS weft_compacted${key}`);
+        await host.run(`COPY FROM DATABASE ${CATALOG} TO weft_compacted`);
+        await host.run(`DETACH weft_compacted`);
+        await host.run(`DETACH ${CATALOG}`);
+        await syncFile(fresh);
+        await rename(fresh, this.path);
+        await syncFile(dirname(this.path));
+        await host.run(`ATTACH ${sqlString(this.path)} AS ${CATALOG} (READ_WRITE${key === '' ? '' : `, ENCRYPTION_KEY ${sqlString(this.encryptionKey ?? '')}`})`);
+      } finally {
+        host.closeSync();
+      }
+      return { bytesBefore, bytesAfter: (await stat(this.path)).size };
+    });
+    this.compacting = run;
+    try {
+      return await run;
+    } finally {
+      this.compacting = undefined;
+    }
   }
 
   async close(): Promise<void> {

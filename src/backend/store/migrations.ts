@@ -204,6 +204,18 @@ ${faceFeatureColumns}
   source VARCHAR NOT NULL,
   recorded_by VARCHAR NOT NULL
 )`,
+    `CREATE TABLE weft.erasures (
+  erasure_id VARCHAR PRIMARY KEY,
+  participant_ref VARCHAR NOT NULL,
+  scope VARCHAR NOT NULL,
+  reason VARCHAR,
+  actor VARCHAR NOT NULL,
+  erased_at_us BIGINT NOT NULL,
+  rows JSON NOT NULL,
+  files JSON NOT NULL,
+  exports JSON NOT NULL,
+  verification JSON
+)`,
     `CREATE TABLE weft.audit_log (
   seq BIGINT PRIMARY KEY,
   at_us BIGINT NOT NULL,

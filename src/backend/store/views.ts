@@ -378,6 +378,24 @@ const consentHistory: ViewDef = {
 FROM weft.consent_records c ORDER BY c.record_id`,
 };
 
+const erasures: ViewDef = {
+  name: 'erasures',
+  description: 'The erasure register: every withdrawal that deleted data, naming the participant only by keyed pseudonym, with what was deleted and how the erasure was verified.',
+  columns: [
+    col('erasure_id', 'VARCHAR', 'Erasure identifier.'),
+    col('participant_ref', 'VARCHAR', 'Keyed pseudonym (HMAC) of the participant; the id itself is gone.'),
+    col('scope', 'VARCHAR', '"participant" (everything) or "modalities:<list>".'),
+    col('reason', 'VARCHAR', 'Reason given, if any.'),
+    col('actor', 'VARCHAR', 'Who ran it.'),
+    col('erased_at', 'TIMESTAMP WITH TIME ZONE', 'When.'),
+    col('rows', 'JSON', 'Rows deleted, per table.'),
+    col('files', 'JSON', 'Files Weft managed that were deleted, relative to the study folder.'),
+    col('exports', 'JSON', 'Past exports that held the participant\'s data, for their recipients to delete.'),
+    col('verification', 'JSON', 'Result of scanning the database and the study folder for the participant\'s identifiers afterwards.'),
+  ],
+  sql: `SELECT erasure_id, participant_ref, scope, reason, actor, make_timestamptz(erased_at_us) AS erased_at, rows, files, exports, verification FROM weft.erasures`,
+};
+
 const auditLog: ViewDef = {
   name: 'audit_log',
   description: 'The append-only audit trail. Each entry\'s hash covers its fields and the previous entry\'s hash, so any edit, deletion or reordering breaks the chain (`weft audit verify`).',
@@ -411,6 +429,7 @@ export const VIEWS: readonly ViewDef[] = [
   predictions,
   consents,
   consentHistory,
+  erasures,
   auditLog,
 ];
 

@@ -3,7 +3,6 @@ import { join } from 'node:path';
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import { createClient } from '../../core/api/client.js';
-import { EventHub } from '../../core/api/events.js';
 import { createInProcessTransport } from '../../core/api/inProcess.js';
 import { STUDY_FILE } from '../../core/study/settings.js';
 import { Workspace } from '../../backend/workspace.js';
@@ -48,12 +47,10 @@ export function registerDemo(program: Command): void {
         if (!json) process.stdout.write(`Using the demo study already in ${dir} (--rebuild builds it afresh).\n\n`);
       } else {
         const progress = new ProgressRenderer();
-        const hub = new EventHub();
-        if (!json) hub.subscribe(progress.onEvent);
         if (!json) process.stdout.write(`Building the demo study in ${dir} …\n`);
         const build = await buildDemoStudy(dir, {
           actor,
-          events: hub,
+          ...(json ? {} : { onEvent: progress.onEvent }),
           ...(options.seed === undefined ? {} : { seed: options.seed }),
           ...(options.minutes === undefined ? {} : { minutes: options.minutes }),
         });

@@ -6,6 +6,7 @@ import { formatDuration } from '../../core/time.js';
 import { formatLocation } from '../../core/errors.js';
 import { printJson, withStudy, type StudyOptions } from '../context.js';
 import { renderTable } from '../output.js';
+import { renderErasure } from './erasure.js';
 import { formatCount } from '../progress.js';
 
 function seconds(value: string): number {
@@ -55,6 +56,11 @@ export function renderImportSummary(summary: ImportSummary): string {
     lines.push('');
     lines.push('Warnings:');
     for (const w of warnings) lines.push(`  ${w.location === undefined ? '' : `${formatLocation(w.location)}: `}${w.message}`);
+  }
+  if (summary.erasures.length > 0) {
+    lines.push('');
+    lines.push('Withdrawn from the study by this import, and erased:');
+    for (const erasure of summary.erasures) lines.push(renderErasure(erasure));
   }
   const imported = summary.files.filter((f) => f.status === 'imported').length;
   const duplicates = summary.files.length - imported;

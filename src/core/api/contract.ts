@@ -1,7 +1,10 @@
 import * as z from 'zod';
 import {
   auditEntrySchema,
+  auditVerificationSchema,
   consentSchema,
+  erasureEntrySchema,
+  erasureReportSchema,
   importSummarySchema,
   modalitySchema,
   participantIdSchema,
@@ -75,6 +78,43 @@ export const contract = {
     summary: 'The current consent of every participant for every modality they have a record for.',
     input: z.object({ participant_id: participantIdSchema.optional(), modality: modalitySchema.optional() }).strict(),
     output: z.array(consentSchema),
+  }),
+  'consent.record': method({
+    summary: 'Record one consent decision of a participant for one modality (enrols the participant if new).',
+    input: z
+      .object({
+        participant_id: participantIdSchema,
+        modality: modalitySchema,
+        granted: z.boolean(),
+        form_version: z.string().min(1).nullable().default(null),
+        recorded_at: z.string().optional(),
+        expires_at: z.string().nullable().default(null),
+      })
+      .strict(),
+    output: consentSchema,
+    mutates: true,
+  }),
+  'consent.withdraw': method({
+    summary: 'Withdraw a participant: from everything (erased everywhere and verified), or from some modalities (their data of those modalities deleted).',
+    input: z
+      .object({
+        participant_id: participantIdSchema,
+        modalities: z.array(modalitySchema).min(1).optional(),
+        reason: z.string().max(2000).nullable().default(null),
+      })
+      .strict(),
+    output: erasureReportSchema,
+    mutates: true,
+  }),
+  'erasure.list': method({
+    summary: 'The erasure register: every withdrawal that deleted data, by participant pseudonym, with its verification.',
+    input: noInput,
+    output: z.array(erasureEntrySchema),
+  }),
+  'audit.verify': method({
+    summary: 'Recompute the audit hash chain and report every edit, deletion or reordering, and where.',
+    input: noInput,
+    output: auditVerificationSchema,
   }),
   'audit.list': method({
     summary: 'Entries of the hash-chained audit log, newest last.',

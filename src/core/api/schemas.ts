@@ -194,6 +194,52 @@ export const importSummarySchema = z.object({
   files: z.array(importedFileSchema),
   rows: z.number().int(),
   warnings: z.number().int(),
+  /** Participants a consent file in this import withdrew from the study, to be erased. */
+  withdrawn: z.array(z.string()),
+  /** The erasures carried out for them. */
+  erasures: z.array(z.lazy(() => erasureReportSchema)),
 });
 export type ImportSummary = z.infer<typeof importSummarySchema>;
 export type ImportedFile = z.infer<typeof importedFileSchema>;
+
+export const erasureHitSchema = z.object({ where: z.string(), identifier: z.enum(['participant id', 'session id']), count: z.number().int() });
+
+export const erasureReportSchema = z.object({
+  erasure_id: z.string(),
+  participant_ref: z.string(),
+  scope: z.string(),
+  rows: z.record(z.string(), z.number().int()),
+  files_deleted: z.array(z.string()),
+  database_bytes: z.object({ before: z.number().int(), after: z.number().int() }),
+  verification: z
+    .object({
+      verified: z.boolean(),
+      database_rows: z.array(erasureHitSchema),
+      files: z.array(erasureHitSchema),
+      files_scanned: z.number().int(),
+      bytes_scanned: z.number().int(),
+      identifiers: z.number().int(),
+    })
+    .nullable(),
+});
+export type ErasureReport = z.infer<typeof erasureReportSchema>;
+
+/** An entry of the erasure register, as a reviewer sees it: no identifier, only the pseudonym. */
+export const erasureEntrySchema = z.object({
+  erasure_id: z.string(),
+  participant_ref: z.string(),
+  scope: z.string(),
+  reason: z.string().nullable(),
+  actor: z.string(),
+  erased_at: isoInstant,
+  rows_deleted: z.number().int(),
+  verified: z.boolean().nullable(),
+  files_scanned: z.number().int().nullable(),
+});
+export type ErasureEntry = z.infer<typeof erasureEntrySchema>;
+
+export const auditVerificationSchema = z.object({
+  entries: z.number().int(),
+  intact: z.boolean(),
+  breaks: z.array(z.object({ seq: z.number().int(), problem: z.enum(['gap', 'prev_hash', 'hash']), message: z.string() })),
+});

@@ -5,6 +5,7 @@ import { useOverview } from '../useOverview.js';
 import { overviewCounts } from '../view/overview.js';
 import { buildSessionRows, buildVariantRows } from '../view/sessions.js';
 import { ConsentCoverage } from './ConsentCoverage.js';
+import { ErasuresSection } from './ErasuresSection.js';
 import { ErrorBanner } from './ErrorBanner.js';
 import { ParticipantsTable } from './ParticipantsTable.js';
 import { SessionTimeline } from './SessionTimeline.js';
@@ -72,6 +73,7 @@ export function OverviewPage({ client, mode, liveUpdates }: OverviewPageProps) {
               <ConsentCoverage coverage={overview.status.consent_coverage} />
             </div>
             <ParticipantsTable participants={overview.participants} />
+            <ErasuresSection erasures={overview.erasures} />
             <SessionsTable rows={view.sessionRows} />
             <SessionTimeline sessions={overview.sessions} streams={overview.streams} />
           </>

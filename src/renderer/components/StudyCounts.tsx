@@ -22,11 +22,18 @@ function Tile({ label, value, detail, name }: TileProps) {
   );
 }
 
+function participantsDetail(counts: OverviewCounts): string {
+  const parts = [];
+  if (counts.withdrawn > 0) parts.push(`${formatCount(counts.withdrawn)} withdrawn`);
+  if (counts.erased > 0) parts.push(`${formatCount(counts.erased)} erased after withdrawing`);
+  return parts.length === 0 ? 'none withdrawn' : parts.join(', ');
+}
+
 export function StudyCounts({ counts }: StudyCountsProps) {
   return (
     <section class="counts" aria-label="Study in numbers">
       <ul class="tiles">
-        <Tile name="participants" label="Participants" value={counts.participants} detail={counts.withdrawn === 0 ? 'none withdrawn' : `${formatCount(counts.withdrawn)} withdrawn`} />
+        <Tile name="participants" label="Participants" value={counts.participants} detail={participantsDetail(counts)} />
         <Tile name="sessions" label="Sessions" value={counts.sessions} detail={`${formatDuration(counts.recordedUs)} in total`} />
         <Tile name="variants" label="Lesson variants" value={counts.variants} detail="conditions compared" />
         <Tile name="streams" label="Streams" value={counts.streams} detail={plural(counts.streamKinds, 'kind')} />

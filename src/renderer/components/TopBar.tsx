@@ -23,6 +23,7 @@ const SECTIONS = [
   ['variants', 'Variants'],
   ['consent', 'Consent'],
   ['participants', 'Participants'],
+  ['erasures', 'Erasures'],
   ['sessions', 'Sessions'],
   ['timeline', 'Timeline'],
 ] as const;

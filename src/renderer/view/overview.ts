@@ -1,4 +1,4 @@
-import type { Participant, Session, Stream, StudyStatus } from '../../core/api/schemas.js';
+import type { ErasureEntry, Participant, Session, Stream, StudyStatus } from '../../core/api/schemas.js';
 
 /** Everything the overview shows, as the API returned it. */
 export interface Overview {
@@ -6,6 +6,7 @@ export interface Overview {
   readonly participants: readonly Participant[];
   readonly sessions: readonly Session[];
   readonly streams: readonly Stream[];
+  readonly erasures: readonly ErasureEntry[];
 }
 
 /** The views whose row counts tell how much data a study holds, with their names for people. */
@@ -21,6 +22,8 @@ export const DATA_VIEWS: readonly { view: string; label: string }[] = [
 export interface OverviewCounts {
   readonly participants: number;
   readonly withdrawn: number;
+  /** Participants erased from the study after withdrawing from it. */
+  readonly erased: number;
   readonly sessions: number;
   readonly variants: number;
   readonly streams: number;
@@ -35,6 +38,7 @@ export function overviewCounts(overview: Overview): OverviewCounts {
   return {
     participants: overview.status.participants,
     withdrawn: overview.participants.filter((p) => p.withdrawn).length,
+    erased: overview.erasures.filter((e) => e.scope === 'participant').length,
     sessions: overview.sessions.length,
     variants: overview.status.variants.filter((v) => v.variant !== null).length,
     streams: overview.streams.length,
