@@ -69,7 +69,8 @@ describe.each(transports)('the API over the %s transport', (_name, makeClient) =
 
   it('study.status counts participants, sessions, variants, streams and consent', async () => {
     const status = await client.call('study.status', {});
-    expect(status.participants).toBe(4);
+    // P04 withdrew in the consent export: erased at import.
+    expect(status.participants).toBe(3);
     expect(status.sessions.map((s) => s.session_id)).toEqual(['S01', 'S02', 'S03']);
     expect(status.variants).toEqual([
       { variant: 'A', sessions: 1 },
@@ -81,7 +82,7 @@ describe.each(transports)('the API over the %s transport', (_name, makeClient) =
       ['face_features', 90],
     ]);
     const video = status.consent_coverage.find((c) => c.modality === 'video');
-    expect(video).toEqual({ modality: 'video', granted: 2, refused: 1, withdrawn: 1, expired: 0, missing: 0 });
+    expect(video).toEqual({ modality: 'video', granted: 2, refused: 1, withdrawn: 0, expired: 0, missing: 0 });
     expect(status.views.find((v) => v.view === 'events')?.rows).toBe(27);
   });
 
@@ -91,7 +92,6 @@ describe.each(transports)('the API over the %s transport', (_name, makeClient) =
       ['P01', 1, false],
       ['P02', 1, false],
       ['P03', 1, false],
-      ['P04', 0, true],
     ]);
     expect(participants[2]?.consent).toMatchObject({ video: 'refused', face_features: 'refused', gaze: 'granted' });
   });
@@ -112,14 +112,15 @@ describe.each(transports)('the API over the %s transport', (_name, makeClient) =
   });
 
   it('consent.list filters by participant and modality', async () => {
-    const rows = await client.call('consent.list', { participant_id: 'P04', modality: 'gaze' });
+    const rows = await client.call('consent.list', { participant_id: 'P03', modality: 'video' });
     expect(rows).toHaveLength(1);
-    expect(rows[0]).toMatchObject({ state: 'withdrawn', withdrawn_at: '2026-02-20T00:00:00Z', form_version: 'v2.1' });
+    expect(rows[0]).toMatchObject({ state: 'refused', granted: false, withdrawn_at: null, form_version: 'v2.1' });
+    expect(await client.call('consent.list', { participant_id: 'P04' })).toEqual([]);
   });
 
   it('audit.list returns the linked chain', async () => {
     const entries = await client.call('audit.list', {});
-    expect(entries.slice(0, 3).map((e) => e.action)).toEqual(['study.create', 'import', 'import']);
+    expect(entries.slice(0, 5).map((e) => e.action)).toEqual(['study.create', 'import', 'participant.erase', 'participant.erase.verify', 'import']);
     entries.slice(1).forEach((entry, i) => expect(entry.prev_hash).toBe(entries[i]?.hash));
     expect(entries[1]?.detail['files']).toHaveLength(2);
     expect((await client.call('audit.list', { after_seq: 1, limit: 1 })).map((e) => e.seq)).toEqual([2]);

@@ -8,6 +8,8 @@ import { runImport } from '../import/job.js';
 import { checkReadOnlyQuery, cleanDuckMessage } from '../sql/guard.js';
 import { appendAudit, auditRowToEntry, verifyAudit } from '../store/audit.js';
 import { eraseParticipant, withdrawModalities } from '../privacy/erasure.js';
+import { listFields } from '../privacy/fieldList.js';
+import { changePolicy, readPolicy } from '../privacy/policy.js';
 import { participantRef } from '../privacy/pseudonym.js';
 import { readerToJsonRows, type Connection, type JsonRow } from '../store/duck.js';
 import type { Study } from '../store/study.js';
@@ -219,6 +221,47 @@ export function createHandlers(study: Study): Handlers {
       return input.modalities === undefined
         ? eraseParticipant(study, input.participant_id, options)
         : withdrawModalities(study, input.participant_id, input.modalities, options);
+    },
+
+    'policy.get': async () => read((conn) => readPolicy(conn)),
+
+    'policy.set': async (input, ctx) => {
+      const policy = await study.db.write((conn) => changePolicy(conn, input.policy, ctx.actor));
+      ctx.events.emit('study.changed', { reason: 'policy changed' });
+      return policy;
+    },
+
+    'field.list': async () => read((conn) => listFields(conn)),
+
+    'field.update': async (input, ctx) => {
+      await study.db.write(async (conn) => {
+        const before = await conn.one(`SELECT sensitivity, purpose, legal_basis, retention_days, note FROM weft.fields WHERE field = $f`, { f: input.field });
+        if (before === undefined) throw new WeftError('NOT_FOUND', `The fields registry has no field "${input.field}"`);
+        const changes = Object.fromEntries(
+          (['sensitivity', 'purpose', 'legal_basis', 'retention_days', 'note'] as const).filter((k) => input[k] !== undefined).map((k) => [k, input[k] ?? null]),
+        );
+        await conn.run(
+          `UPDATE weft.fields SET sensitivity = coalesce($sensitivity, sensitivity), purpose = coalesce($purpose, purpose),
+             legal_basis = coalesce($basis, legal_basis), retention_days = CASE WHEN $setRetention THEN $retention ELSE retention_days END,
+             note = CASE WHEN $setNote THEN $note ELSE note END, reviewed_by = $by, reviewed_at_us = $at WHERE field = $f`,
+          {
+            f: input.field,
+            sensitivity: input.sensitivity ?? null,
+            purpose: input.purpose ?? null,
+            basis: input.legal_basis ?? null,
+            setRetention: input.retention_days !== undefined,
+            retention: input.retention_days ?? null,
+            setNote: input.note !== undefined,
+            note: input.note ?? null,
+            by: ctx.actor,
+            at: BigInt(Date.now() * 1000),
+          },
+        );
+        await appendAudit(conn, { actor: ctx.actor, action: 'field.review', target: input.field, detail: { before, after: changes } });
+      });
+      const entry = (await read((conn) => listFields(conn))).find((f) => f.field === input.field);
+      if (entry === undefined) throw new WeftError('INTERNAL', `Field ${input.field} vanished while it was reviewed`);
+      return entry;
     },
 
     'erasure.list': async () =>

@@ -5,6 +5,7 @@ import { participantIdSchema, type ConsentState, type ImportSummary, type Import
 import { isoFromEpochUs } from '../../core/study/instants.js';
 import { WeftError } from '../../core/errors.js';
 import { STREAM_KIND_MODALITY, type StreamKind } from '../../core/study/modalities.js';
+import { syncFields } from '../privacy/fields.js';
 import { participantRef } from '../privacy/pseudonym.js';
 import { appendAudit } from '../store/audit.js';
 import type { Connection } from '../store/duck.js';
@@ -349,6 +350,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
     }
     await appendRows(conn, 'streams', streams.map((open) => streamRow(open, importId)));
     await finishSessions(conn, state);
+    await syncFields(conn, basis);
     const totalRows = results.reduce(
       (sum, r) => sum + r.streams.reduce((s, st) => s + st.rows, 0) + r.annotations + r.consents,
       0,

@@ -216,6 +216,45 @@ ${faceFeatureColumns}
   exports JSON NOT NULL,
   verification JSON
 )`,
+    `CREATE TABLE weft.policies (
+  key VARCHAR PRIMARY KEY,
+  value JSON NOT NULL,
+  updated_at_us BIGINT NOT NULL,
+  updated_by VARCHAR NOT NULL
+)`,
+    `CREATE TABLE weft.fields (
+  field VARCHAR PRIMARY KEY,
+  view_name VARCHAR NOT NULL,
+  column_name VARCHAR NOT NULL,
+  modality VARCHAR,
+  sensitivity VARCHAR NOT NULL,
+  purpose VARCHAR NOT NULL,
+  legal_basis VARCHAR NOT NULL,
+  retention_days INTEGER,
+  origin VARCHAR NOT NULL,
+  first_seen_us BIGINT NOT NULL,
+  reviewed_by VARCHAR,
+  reviewed_at_us BIGINT,
+  note VARCHAR
+)`,
+    `CREATE TABLE weft.exports (
+  export_id VARCHAR PRIMARY KEY,
+  path VARCHAR NOT NULL,
+  created_at_us BIGINT NOT NULL,
+  actor VARCHAR NOT NULL,
+  format VARCHAR NOT NULL,
+  views JSON NOT NULL,
+  participant_refs JSON NOT NULL,
+  policy JSON NOT NULL,
+  files JSON NOT NULL
+)`,
+    `CREATE TABLE weft.signoffs (
+  signoff_id VARCHAR PRIMARY KEY,
+  at_us BIGINT NOT NULL,
+  reviewer VARCHAR NOT NULL,
+  comment VARCHAR NOT NULL,
+  report_sha256 VARCHAR NOT NULL
+)`,
     `CREATE TABLE weft.audit_log (
   seq BIGINT PRIMARY KEY,
   at_us BIGINT NOT NULL,

@@ -7,6 +7,7 @@ import type { StudyInfo } from '../../core/api/schemas.js';
 import { DATABASE_FILE, STUDY_FILE, STUDY_FORMAT, studyFileSchema, type DataBasis, type StudyFile } from '../../core/study/settings.js';
 import { isKnownTimeZone } from '../../core/study/instants.js';
 import { writeFileAtomic } from '../fs/atomic.js';
+import { syncFields } from '../privacy/fields.js';
 import { newPseudonymKey } from '../privacy/pseudonym.js';
 import { appendAudit } from './audit.js';
 import { Database, type Connection } from './duck.js';
@@ -96,6 +97,7 @@ export class Study {
       await migrate(db, options.actor, 0);
       await db.write(async (conn) => {
         await conn.run(`INSERT INTO weft.meta VALUES ('study_id', $id), ('pseudonym_key', $key)`, { id: file.study_id, key: newPseudonymKey() });
+        await syncFields(conn, file.settings.data_basis);
         await appendAudit(conn, {
           actor: options.actor,
           action: 'study.create',

@@ -1,9 +1,11 @@
 import * as z from 'zod';
+import { SENSITIVITIES, minimizationPolicySchema } from '../privacy/policy.js';
 import {
   auditEntrySchema,
   auditVerificationSchema,
   consentSchema,
   erasureEntrySchema,
+  fieldEntrySchema,
   erasureReportSchema,
   importSummarySchema,
   modalitySchema,
@@ -104,6 +106,37 @@ export const contract = {
       })
       .strict(),
     output: erasureReportSchema,
+    mutates: true,
+  }),
+  'policy.get': method({
+    summary: "The study's data-minimization policy.",
+    input: noInput,
+    output: minimizationPolicySchema,
+  }),
+  'policy.set': method({
+    summary: 'Change part of the data-minimization policy; the change is audited with before and after.',
+    input: z.object({ policy: z.record(z.string(), z.unknown()) }).strict(),
+    output: minimizationPolicySchema,
+    mutates: true,
+  }),
+  'field.list': method({
+    summary: 'The fields registry: every field Weft holds or can hold, its modality, sensitivity, purpose, legal basis, retention and review.',
+    input: noInput,
+    output: z.array(fieldEntrySchema),
+  }),
+  'field.update': method({
+    summary: "Review a field: its sensitivity, purpose, legal basis, retention or a note (audited).",
+    input: z
+      .object({
+        field: z.string().min(1),
+        sensitivity: z.enum(SENSITIVITIES).optional(),
+        purpose: z.string().min(1).optional(),
+        legal_basis: z.string().min(1).optional(),
+        retention_days: z.number().int().positive().nullable().optional(),
+        note: z.string().nullable().optional(),
+      })
+      .strict(),
+    output: fieldEntrySchema,
     mutates: true,
   }),
   'erasure.list': method({

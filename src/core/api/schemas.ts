@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { SENSITIVITIES } from '../privacy/policy.js';
 import { MODALITIES, STREAM_KINDS } from '../study/modalities.js';
 
 /**
@@ -243,3 +244,21 @@ export const auditVerificationSchema = z.object({
   intact: z.boolean(),
   breaks: z.array(z.object({ seq: z.number().int(), problem: z.enum(['gap', 'prev_hash', 'hash']), message: z.string() })),
 });
+
+export const fieldEntrySchema = z.object({
+  field: z.string(),
+  view: z.string(),
+  column: z.string(),
+  modality: modalitySchema.nullable(),
+  sensitivity: z.enum(SENSITIVITIES),
+  purpose: z.string(),
+  legal_basis: z.string(),
+  retention_days: z.number().int().nullable(),
+  origin: z.enum(['catalogue', 'observed']),
+  first_seen: isoInstant,
+  reviewed_by: z.string().nullable(),
+  reviewed_at: isoInstant.nullable(),
+  note: z.string().nullable(),
+  collected: z.boolean(),
+});
+export type FieldEntry = z.infer<typeof fieldEntrySchema>;
