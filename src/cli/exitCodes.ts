@@ -33,6 +33,7 @@ const BY_CODE: Record<ErrorCode, number> = {
   PARSE_ERROR: EXIT.badInput,
   UNSUPPORTED_FORMAT: EXIT.badInput,
   CONSENT_MISSING: EXIT.refused,
+  POLICY_REFUSED: EXIT.refused,
   CONFLICT: EXIT.conflict,
   CANCELLED: EXIT.cancelled,
   INTERNAL: EXIT.internal,

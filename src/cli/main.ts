@@ -3,6 +3,7 @@ import { WeftError, formatLocation } from '../core/errors.js';
 import { registerAudit } from './commands/audit.js';
 import { registerConsent } from './commands/consent.js';
 import { registerDemo } from './commands/demo.js';
+import { registerExport } from './commands/export.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerServe } from './commands/serve.js';
@@ -24,6 +25,7 @@ export function buildProgram(): Command {
   registerServe(program);
   registerDemo(program);
   registerConsent(program);
+  registerExport(program);
   registerAudit(program);
   const overrideAll = (command: Command): void => {
     command.exitOverride();

@@ -7,6 +7,8 @@ import { readerToArrowIpc } from '../arrow.js';
 import { runImport } from '../import/job.js';
 import { checkReadOnlyQuery, cleanDuckMessage } from '../sql/guard.js';
 import { appendAudit, auditRowToEntry, verifyAudit } from '../store/audit.js';
+import { EXPORTABLE_VIEW_NAMES } from '../../core/api/contract.js';
+import { exportStudy } from '../export/tidyExport.js';
 import { eraseParticipant, withdrawModalities } from '../privacy/erasure.js';
 import { listFields } from '../privacy/fieldList.js';
 import { changePolicy, readPolicy } from '../privacy/policy.js';
@@ -222,6 +224,9 @@ export function createHandlers(study: Study): Handlers {
         ? eraseParticipant(study, input.participant_id, options)
         : withdrawModalities(study, input.participant_id, input.modalities, options);
     },
+
+    'export.create': async (input, ctx) =>
+      exportStudy(study, { out: input.out, format: input.format, views: input.views ?? EXPORTABLE_VIEW_NAMES, actor: ctx.actor, events: ctx.events }),
 
     'policy.get': async () => read((conn) => readPolicy(conn)),
 

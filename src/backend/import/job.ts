@@ -17,7 +17,7 @@ import { inspectSource, type SourceFile } from './source.js';
 import { AcceptedStreamWriter, RefusedStreamWriter, TABLE_OF_KIND } from './streamWriters.js';
 import { TableAppender, appendRows } from './tableAppender.js';
 import { TextReader } from './textReader.js';
-import type { AnnotationFields, ConsentFields, ImportSink, ImportWarning, Importer, StreamSpec, StreamTarget, StreamWriter } from './types.js';
+import type { AnnotationFields, ConsentFields, DemographicsFields, ImportSink, ImportWarning, Importer, StreamSpec, StreamTarget, StreamWriter } from './types.js';
 
 export interface ImportRequest {
   readonly files: readonly string[];
@@ -200,6 +200,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
         refused: [],
         annotations: 0,
         consents: 0,
+        demographics: 0,
         warnings: [],
       };
       results.push(result);
@@ -217,6 +218,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       const refusedWriters: { writer: RefusedStreamWriter; entry: ImportedFile['refused'][number] }[] = [];
       const annotations: AnnotationFields[] = [];
       const consents: ConsentFields[] = [];
+      const demographics: DemographicsFields[] = [];
       const distinctFileParticipants = new Set<string>();
       let warnedNoClock = false;
       let lastProgress = 0;
@@ -282,6 +284,9 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
         consent: (fields) => {
           consents.push(fields);
         },
+        demographics: (fields) => {
+          demographics.push(fields);
+        },
         warn: (warning: ImportWarning) => {
           result.warnings.push({ ...warning, count: warning.count ?? 1 });
         },
@@ -324,7 +329,9 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       for (const open of fileStreams) {
         result.warnings.push(...open.writer.timeWarnings(file.source.path).map((w) => ({ ...w, count: w.count ?? 1 })));
       }
-      result.refused = [...refusedWriters.map(({ writer, entry }) => ({ ...entry, rows: writer.rows })), ...annotated.refused];
+      const described = await writeDemographics(conn, state, demographics, basis, pseudonymKey);
+      result.demographics = described.stored;
+      result.refused = [...refusedWriters.map(({ writer, entry }) => ({ ...entry, rows: writer.rows })), ...annotated.refused, ...described.refused];
       await conn.run(
         `INSERT INTO weft.source_files VALUES ($sha, $path, $format, $bytes, $import, $at)`,
         { sha: file.source.sha256, path: file.source.path, format: file.importer.format, bytes: file.source.bytes, import: importId, at: nowUs() },
@@ -667,4 +674,42 @@ async function writeAnnotations(
     })),
   );
   return { stored: kept.length, refused: [...refused.values()] };
+}
+
+/**
+ * Demographic items go into the participant's attributes, merged with what is there, only with
+ * consent for demographics; a participant Weft does not know is an error (a roster mismatch).
+ */
+async function writeDemographics(
+  conn: Connection,
+  state: StudyState,
+  rows: readonly DemographicsFields[],
+  basis: DataBasis,
+  pseudonymKey: string,
+): Promise<{ stored: number; refused: ImportedFile['refused'] }> {
+  const refused: ImportedFile['refused'] = [];
+  let stored = 0;
+  for (const row of rows) {
+    const erased = state.erased.has(participantRef(pseudonymKey, row.participantId));
+    if (!erased && !state.participants.has(row.participantId)) {
+      throw new WeftError('PARSE_ERROR', `${row.location.file}:${row.location.line ?? ''}: the study has no participant "${row.participantId}" (record their consent first)`, {
+        location: row.location,
+      });
+    }
+    const consent: ConsentState = erased
+      ? 'withdrawn'
+      : basis.kind === 'secondary_data'
+        ? 'granted'
+        : (state.consent.get(consentKey(row.participantId, 'demographics')) ?? 'missing');
+    if (consent !== 'granted') {
+      refused.push({ participant_id: row.participantId, session_id: null, kind: 'demographics', modality: 'demographics', consent, rows: 1 });
+      continue;
+    }
+    await conn.run(
+      `UPDATE weft.participants SET attributes = json_merge_patch(coalesce(attributes, '{}'), $items) WHERE participant_id = $p`,
+      { p: row.participantId, items: JSON.stringify(row.items) },
+    );
+    stored += 1;
+  }
+  return { stored, refused };
 }

@@ -138,6 +138,12 @@ export interface ConsentFields {
   readonly withdrawnAtUs: number | null;
 }
 
+export interface DemographicsFields {
+  readonly location: SourceLocation;
+  readonly participantId: string;
+  readonly items: Record<string, string | number | null>;
+}
+
 export interface ImportWarning {
   readonly message: string;
   readonly location?: SourceLocation;
@@ -149,6 +155,8 @@ export interface ImportSink {
   openStream(spec: StreamSpec): Promise<StreamWriter>;
   annotation(fields: AnnotationFields): void;
   consent(fields: ConsentFields): void;
+  /** Demographic items of a participant, stored only with consent for demographics. */
+  demographics(fields: DemographicsFields): void;
   warn(warning: ImportWarning): void;
   /** Reports how far through the file the parser is. */
   progress(bytesRead: number): void;

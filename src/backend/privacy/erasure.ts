@@ -151,18 +151,36 @@ export async function eraseParticipant(
     options.events.emit('job.progress', { job_id: erasureId, label: 'Erasing a participant', phase: 'running', done, total: 4, unit: 'steps', message });
 
   progress('deleting rows', 0);
-  const { rows, managed, identifiers } = await study.db.write(async (conn) => {
+  const { rows, managed, identifiers, exports } = await study.db.write(async (conn) => {
     const sessions = await sessionsOf(conn, participantId);
     const identifiers: Identifier[] = [{ value: participantId, kind: 'participant id' }, ...sessions.map((s) => ({ value: s, kind: 'session id' as const }))];
     const managed: Managed = { sessions, mediaFiles: await managedMedia(conn, study.dir, sessions) };
+    const exports = await conn.all(
+      `SELECT export_id, path, make_timestamptz(created_at_us) AS created_at FROM weft.exports WHERE list_contains(${sqlTextList('participant_refs')}, $ref) ORDER BY created_at_us`,
+      { ref },
+    );
     const rows = await deleteRows(conn, participantId, sessions, identifiers.map((i) => i.value));
     await conn.run(
       `INSERT INTO weft.erasures (erasure_id, participant_ref, scope, reason, actor, erased_at_us, rows, files, exports, verification)
-       VALUES ($id, $ref, 'participant', $reason, $actor, $at, $rows, $files, '[]', NULL)`,
-      { id: erasureId, ref, reason: options.reason, actor: options.actor, at: BigInt(Date.now() * 1000), rows: JSON.stringify(rows), files: JSON.stringify(managed.mediaFiles.map((f) => relative(study.dir, f))) },
+       VALUES ($id, $ref, 'participant', $reason, $actor, $at, $rows, $files, $exports, NULL)`,
+      {
+        id: erasureId,
+        ref,
+        reason: options.reason,
+        actor: options.actor,
+        at: BigInt(Date.now() * 1000),
+        rows: JSON.stringify(rows),
+        files: JSON.stringify(managed.mediaFiles.map((f) => relative(study.dir, f))),
+        exports: JSON.stringify(exports.map((e) => ({ export_id: e['export_id'], path: masked(String(e['path']), identifiers), created_at: e['created_at'] }))),
+      },
     );
-    await appendAudit(conn, { actor: options.actor, action: 'participant.erase', target: ref, detail: { erasure_id: erasureId, sessions: sessions.length, rows, files: managed.mediaFiles.length } });
-    return { rows, managed, identifiers };
+    await appendAudit(conn, { actor: options.actor, action: 'participant.erase', target: ref, detail: { erasure_id: erasureId, sessions: sessions.length, rows, files: managed.mediaFiles.length, exports: exports.length } });
+    return {
+      rows,
+      managed,
+      identifiers,
+      exports: exports.map((e) => ({ export_id: String(e['export_id']), path: masked(String(e['path']), identifiers), created_at: String(e['created_at']) })),
+    };
   });
 
   progress('deleting managed media', 1);
@@ -202,6 +220,7 @@ export async function eraseParticipant(
     scope: 'participant',
     rows,
     files_deleted: managed.mediaFiles.map((f) => relative(study.dir, f)),
+    exports,
     database_bytes: { before: bytes.bytesBefore, after: bytes.bytesAfter },
     verification,
   };
@@ -269,6 +288,7 @@ export async function withdrawModalities(
     scope: `modalities:${modalities.join(',')}`,
     rows,
     files_deleted: [],
+    exports: [],
     database_bytes: { before: bytes.bytesBefore, after: bytes.bytesAfter },
     verification: null,
   };

@@ -7,6 +7,7 @@ import {
   erasureEntrySchema,
   fieldEntrySchema,
   erasureReportSchema,
+  exportSummarySchema,
   importSummarySchema,
   modalitySchema,
   participantIdSchema,
@@ -46,6 +47,9 @@ function method<I extends z.ZodType, O extends z.ZodType>(def: {
 }
 
 const noInput = z.object({}).strict();
+
+/** The views `export.create` can write; the backend owns what each leaves out. */
+export const EXPORTABLE_VIEW_NAMES = ['participants', 'sessions', 'streams', 'events', 'interaction_features', 'face_frames', 'signals', 'gaze_samples', 'fixations', 'saccades', 'blinks', 'media', 'annotations', 'predictions'] as const;
 const arrowBytes = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected Arrow IPC bytes');
 
 export const contract = {
@@ -107,6 +111,17 @@ export const contract = {
       .strict(),
     output: erasureReportSchema,
     mutates: true,
+  }),
+  'export.create': method({
+    summary: "Write the study's data as tidy files for R and Python, minimised by the study's policy, with a codebook (audited and registered).",
+    input: z
+      .object({
+        out: z.string().min(1),
+        format: z.enum(['parquet', 'csv']).default('parquet'),
+        views: z.array(z.enum(EXPORTABLE_VIEW_NAMES)).min(1).optional(),
+      })
+      .strict(),
+    output: exportSummarySchema,
   }),
   'policy.get': method({
     summary: "The study's data-minimization policy.",

@@ -170,7 +170,7 @@ export const importedStreamSchema = z.object({
 export const refusedStreamSchema = z.object({
   participant_id: z.string(),
   session_id: z.string().nullable(),
-  kind: z.union([streamKindSchema, z.literal('annotations')]),
+  kind: z.union([streamKindSchema, z.literal('annotations'), z.literal('demographics')]),
   modality: modalitySchema,
   consent: consentStateSchema,
   rows: z.number().int(),
@@ -187,6 +187,7 @@ export const importedFileSchema = z.object({
   refused: z.array(refusedStreamSchema),
   annotations: z.number().int(),
   consents: z.number().int(),
+  demographics: z.number().int(),
   warnings: z.array(warningSchema),
 });
 
@@ -211,6 +212,8 @@ export const erasureReportSchema = z.object({
   scope: z.string(),
   rows: z.record(z.string(), z.number().int()),
   files_deleted: z.array(z.string()),
+  /** Past exports that held the participant's data: Weft cannot recall them; their recipients must delete them. */
+  exports: z.array(z.object({ export_id: z.string(), path: z.string(), created_at: z.string() })),
   database_bytes: z.object({ before: z.number().int(), after: z.number().int() }),
   verification: z
     .object({
@@ -262,3 +265,15 @@ export const fieldEntrySchema = z.object({
   collected: z.boolean(),
 });
 export type FieldEntry = z.infer<typeof fieldEntrySchema>;
+
+export const exportSummarySchema = z.object({
+  export_id: z.string(),
+  out: z.string(),
+  format: z.enum(['parquet', 'csv']),
+  files: z.array(z.object({ file: z.string(), view: z.string(), rows: z.number().int(), sha256: z.string() })),
+  participants: z.number().int(),
+  pseudonymized: z.boolean(),
+  session_relative_time: z.boolean(),
+  redaction: z.object({ emails_and_phones: z.boolean(), roster_names: z.number().int() }),
+  k_anonymity: z.object({ k: z.number().int(), quasi_identifiers: z.array(z.string()), smallest_class: z.number().int().nullable(), generalized: z.array(z.string()) }),
+});
