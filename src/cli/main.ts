@@ -4,6 +4,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerConsent } from './commands/consent.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
+import { registerRetention } from './commands/retention.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
 import { registerServe } from './commands/serve.js';
@@ -26,6 +27,7 @@ export function buildProgram(): Command {
   registerDemo(program);
   registerConsent(program);
   registerExport(program);
+  registerRetention(program);
   registerAudit(program);
   const overrideAll = (command: Command): void => {
     command.exitOverride();

@@ -12,6 +12,7 @@ import { exportStudy } from '../export/tidyExport.js';
 import { eraseParticipant, withdrawModalities } from '../privacy/erasure.js';
 import { listFields } from '../privacy/fieldList.js';
 import { changePolicy, readPolicy } from '../privacy/policy.js';
+import { enforceRetention } from '../privacy/retention.js';
 import { participantRef } from '../privacy/pseudonym.js';
 import { readerToJsonRows, type Connection, type JsonRow } from '../store/duck.js';
 import type { Study } from '../store/study.js';
@@ -223,6 +224,13 @@ export function createHandlers(study: Study): Handlers {
       return input.modalities === undefined
         ? eraseParticipant(study, input.participant_id, options)
         : withdrawModalities(study, input.participant_id, input.modalities, options);
+    },
+
+    'retention.enforce': async (input, ctx) => {
+      const nowUs = input.as_of === undefined ? undefined : parseIsoInstant(input.as_of);
+      if (nowUs === null) throw new WeftError('INVALID_INPUT', `as_of "${input.as_of ?? ''}" is not an ISO-8601 instant with a time zone`);
+      const report = await enforceRetention(study, { actor: ctx.actor, dryRun: input.dry_run, events: ctx.events, ...(nowUs === undefined ? {} : { nowUs }) });
+      return { ...report, actions: [...report.actions] };
     },
 
     'export.create': async (input, ctx) =>

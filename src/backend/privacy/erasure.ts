@@ -227,6 +227,33 @@ export async function eraseParticipant(
 }
 
 /**
+ * Deletes the data of some modalities in some sessions: their streams with every row, and with
+ * affect inferences the sessions' annotations and predictions too. Returns rows per table.
+ */
+export async function deleteModalityData(conn: Connection, sessions: readonly string[], modalities: readonly Modality[]): Promise<Record<string, number>> {
+  const kinds = STREAM_KINDS.filter((kind) => modalities.includes(STREAM_KIND_MODALITY[kind]));
+  const streams = (
+    await conn.all(`SELECT stream_id FROM weft.streams WHERE list_contains(${sqlTextList('$s')}, session_id) AND list_contains(${sqlTextList('$k')}, kind)`, {
+      s: textList(sessions),
+      k: textList(kinds),
+    })
+  ).map((r) => String(r['stream_id']));
+  const rows: Record<string, number> = {};
+  for (const table of SESSION_TABLES.filter((t) => t !== 'annotations' && t !== 'predictions')) {
+    const where = `list_contains(${sqlTextList('$ids')}, CAST(stream_id AS VARCHAR))`;
+    rows[table] = Number(await conn.scalar(`SELECT count(*) FROM weft.${table} WHERE ${where}`, { ids: textList(streams) }));
+    await conn.run(`DELETE FROM weft.${table} WHERE ${where}`, { ids: textList(streams) });
+  }
+  if (modalities.includes('affect_inferences')) {
+    for (const table of ['annotations', 'predictions'] as const) {
+      rows[table] = Number(await conn.scalar(`SELECT count(*) FROM weft.${table} WHERE list_contains(${sqlTextList('$s')}, session_id)`, { s: textList(sessions) }));
+      await conn.run(`DELETE FROM weft.${table} WHERE list_contains(${sqlTextList('$s')}, session_id)`, { s: textList(sessions) });
+    }
+  }
+  return rows;
+}
+
+/**
  * Withdraws consent for some modalities only: records the withdrawal, deletes the participant's
  * streams of those modalities (with affect inferences, their annotations and predictions too),
  * and rewrites the database. The participant stays enrolled for the rest.
@@ -240,29 +267,11 @@ export async function withdrawModalities(
   const key = await study.pseudonymKey();
   const ref = participantRef(key, participantId);
   const erasureId = randomUUID();
-  const kinds = STREAM_KINDS.filter((kind) => modalities.includes(STREAM_KIND_MODALITY[kind]));
   const rows = await study.db.write(async (conn) => {
     const enrolled = Number(await conn.scalar(`SELECT count(*) FROM weft.participants WHERE participant_id = $p`, { p: participantId }));
     if (enrolled === 0) throw new WeftError('NOT_FOUND', `The study has no participant "${participantId}"; nothing was changed`);
     const sessions = await sessionsOf(conn, participantId);
-    const streams = (
-      await conn.all(`SELECT stream_id FROM weft.streams WHERE list_contains(${sqlTextList('$s')}, session_id) AND list_contains(${sqlTextList('$k')}, kind)`, {
-        s: textList(sessions),
-        k: textList(kinds),
-      })
-    ).map((r) => String(r['stream_id']));
-    const rows: Record<string, number> = {};
-    for (const table of SESSION_TABLES.filter((t) => t !== 'annotations' && t !== 'predictions')) {
-      const where = `list_contains(${sqlTextList('$ids')}, CAST(stream_id AS VARCHAR))`;
-      rows[table] = Number(await conn.scalar(`SELECT count(*) FROM weft.${table} WHERE ${where}`, { ids: textList(streams) }));
-      await conn.run(`DELETE FROM weft.${table} WHERE ${where}`, { ids: textList(streams) });
-    }
-    if (modalities.includes('affect_inferences')) {
-      for (const table of ['annotations', 'predictions'] as const) {
-        rows[table] = Number(await conn.scalar(`SELECT count(*) FROM weft.${table} WHERE list_contains(${sqlTextList('$s')}, session_id)`, { s: textList(sessions) }));
-        await conn.run(`DELETE FROM weft.${table} WHERE list_contains(${sqlTextList('$s')}, session_id)`, { s: textList(sessions) });
-      }
-    }
+    const rows = await deleteModalityData(conn, sessions, modalities);
     const now = BigInt(Date.now() * 1000);
     const first = Number(await conn.scalar(`SELECT coalesce(max(record_id), 0) FROM weft.consent_records`)) + 1;
     for (const [i, modality] of modalities.entries()) {

@@ -8,6 +8,7 @@ import {
   fieldEntrySchema,
   erasureReportSchema,
   exportSummarySchema,
+  retentionReportSchema,
   importSummarySchema,
   modalitySchema,
   participantIdSchema,
@@ -110,6 +111,12 @@ export const contract = {
       })
       .strict(),
     output: erasureReportSchema,
+    mutates: true,
+  }),
+  'retention.enforce': method({
+    summary: 'Delete what may no longer be kept: data whose consent expired, data past its retention period, field values past theirs (audited; dry_run only reports).',
+    input: z.object({ dry_run: z.boolean().default(false), as_of: z.string().optional() }).strict(),
+    output: retentionReportSchema,
     mutates: true,
   }),
   'export.create': method({

@@ -277,3 +277,18 @@ export const exportSummarySchema = z.object({
   redaction: z.object({ emails_and_phones: z.boolean(), roster_names: z.number().int() }),
   k_anonymity: z.object({ k: z.number().int(), quasi_identifiers: z.array(z.string()), smallest_class: z.number().int().nullable(), generalized: z.array(z.string()) }),
 });
+
+export const retentionReportSchema = z.object({
+  enforced_at: isoInstant,
+  dry_run: z.boolean(),
+  actions: z.array(
+    z.object({
+      participant_ref: z.string(),
+      reason: z.enum(['consent expired', 'retention period', 'field retention']),
+      modality: modalitySchema.nullable(),
+      field: z.string().nullable(),
+      sessions: z.number().int(),
+      rows: z.number().int(),
+    }),
+  ),
+});
