@@ -4,6 +4,7 @@ import { registerAudit } from './commands/audit.js';
 import { registerConsent } from './commands/consent.js';
 import { registerDemo } from './commands/demo.js';
 import { registerExport } from './commands/export.js';
+import { registerReport } from './commands/report.js';
 import { registerRetention } from './commands/retention.js';
 import { registerImport } from './commands/import.js';
 import { registerInit } from './commands/init.js';
@@ -28,6 +29,7 @@ export function buildProgram(): Command {
   registerConsent(program);
   registerExport(program);
   registerRetention(program);
+  registerReport(program);
   registerAudit(program);
   const overrideAll = (command: Command): void => {
     command.exitOverride();

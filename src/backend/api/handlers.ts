@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import type { Handlers } from '../../core/api/dispatch.js';
 import type { ConsentState, Participant, StudyStatus } from '../../core/api/schemas.js';
 import { WeftError } from '../../core/errors.js';
@@ -13,6 +14,7 @@ import { eraseParticipant, withdrawModalities } from '../privacy/erasure.js';
 import { listFields } from '../privacy/fieldList.js';
 import { changePolicy, readPolicy } from '../privacy/policy.js';
 import { enforceRetention } from '../privacy/retention.js';
+import { gatherEthicsData, renderEthicsHtml, reportSha256 } from '../privacy/ethicsReport.js';
 import { participantRef } from '../privacy/pseudonym.js';
 import { readerToJsonRows, type Connection, type JsonRow } from '../store/duck.js';
 import type { Study } from '../store/study.js';
@@ -224,6 +226,28 @@ export function createHandlers(study: Study): Handlers {
       return input.modalities === undefined
         ? eraseParticipant(study, input.participant_id, options)
         : withdrawModalities(study, input.participant_id, input.modalities, options);
+    },
+
+    'report.ethics': async (_input, ctx) => {
+      const data = await gatherEthicsData(study, ctx.actor);
+      const html = renderEthicsHtml(data);
+      return { html, sha256: reportSha256(html), generated_at: data.generatedAt };
+    },
+
+    'report.signoff': async (input, ctx) => {
+      const signoff = { signoff_id: randomUUID(), at_us: Date.now() * 1000, reviewer: input.reviewer, comment: input.comment, report_sha256: input.report_sha256 };
+      await study.db.write(async (conn) => {
+        await conn.run(`INSERT INTO weft.signoffs VALUES ($id, $at, $reviewer, $comment, $sha)`, {
+          id: signoff.signoff_id,
+          at: BigInt(signoff.at_us),
+          reviewer: signoff.reviewer,
+          comment: signoff.comment,
+          sha: signoff.report_sha256,
+        });
+        await appendAudit(conn, { actor: ctx.actor, action: 'report.signoff', target: signoff.signoff_id, detail: { reviewer: input.reviewer, comment: input.comment, report_sha256: input.report_sha256 } });
+      });
+      ctx.events.emit('study.changed', { reason: 'report signed off' });
+      return { signoff_id: signoff.signoff_id, at: new Date(signoff.at_us / 1000).toISOString(), reviewer: signoff.reviewer, comment: signoff.comment, report_sha256: signoff.report_sha256 };
     },
 
     'retention.enforce': async (input, ctx) => {

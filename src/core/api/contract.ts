@@ -9,6 +9,8 @@ import {
   erasureReportSchema,
   exportSummarySchema,
   retentionReportSchema,
+  ethicsReportSchema,
+  signoffSchema,
   importSummarySchema,
   modalitySchema,
   participantIdSchema,
@@ -111,6 +113,23 @@ export const contract = {
       })
       .strict(),
     output: erasureReportSchema,
+    mutates: true,
+  }),
+  'report.ethics': method({
+    summary: "The ethics reviewer's one-page report as self-contained HTML, with its sha256.",
+    input: noInput,
+    output: ethicsReportSchema,
+  }),
+  'report.signoff': method({
+    summary: 'Sign off a report the reviewer has read (named by its sha256), with a comment; audited.',
+    input: z
+      .object({
+        reviewer: z.string().min(1).max(200),
+        comment: z.string().min(1).max(5000),
+        report_sha256: z.string().regex(/^[0-9a-f]{64}$/, 'the sha256 of the report, 64 hex digits'),
+      })
+      .strict(),
+    output: signoffSchema,
     mutates: true,
   }),
   'retention.enforce': method({

@@ -292,3 +292,6 @@ export const retentionReportSchema = z.object({
     }),
   ),
 });
+
+export const ethicsReportSchema = z.object({ html: z.string(), sha256: z.string(), generated_at: isoInstant });
+export const signoffSchema = z.object({ signoff_id: z.string(), at: isoInstant, reviewer: z.string(), comment: z.string(), report_sha256: z.string() });
