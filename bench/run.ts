@@ -5,6 +5,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildDemoStudy } from '../src/cli/demo.js';
 import type { Measurement, Suite } from './harness.js';
+import { faceImportSuite } from './suites/faceImport.js';
 import { foundationSuite } from './suites/foundation.js';
 
 function format(n: number): string {
@@ -19,7 +20,7 @@ try {
   const build = await buildDemoStudy(studyDir, { actor: 'bench' });
   await build.workspace.close();
 
-  const suites: Suite[] = [foundationSuite(studyDir)];
+  const suites: Suite[] = [foundationSuite(studyDir), faceImportSuite(join(root, 'face-import'))];
   for (const suite of suites) {
     process.stderr.write(`${suite.name} …\n`);
     await suite.run((m) => {

@@ -5,6 +5,7 @@ import { participantIdSchema, type ConsentState, type ImportSummary, type Import
 import { isoFromEpochUs } from '../../core/study/instants.js';
 import { WeftError } from '../../core/errors.js';
 import { STREAM_KIND_MODALITY, type StreamKind } from '../../core/study/modalities.js';
+import { isAffectInference } from '../../core/privacy/signals.js';
 import { syncFields } from '../privacy/fields.js';
 import { participantRef } from '../privacy/pseudonym.js';
 import { appendAudit } from '../store/audit.js';
@@ -221,6 +222,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       const demographics: DemographicsFields[] = [];
       const distinctFileParticipants = new Set<string>();
       let warnedNoClock = false;
+      const signalGates: { writer: AcceptedStreamWriter; participantId: string; sessionId: string; consent: ConsentState }[] = [];
       let lastProgress = 0;
 
       const sink: ImportSink = {
@@ -272,7 +274,11 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
             if (info.lesson !== undefined) session.lesson ??= info.lesson;
           };
           const shared = { signals: await appenderFor('signals') };
-          const writer = new AcceptedStreamWriter(streamId, session.sessionId, spec.kind, await appenderFor(table), shared, file.source, toSession, describe);
+          const affectConsent: ConsentState =
+            basis.kind === 'secondary_data' ? 'granted' : (state.consent.get(consentKey(target.participantId, 'affect_inferences')) ?? 'missing');
+          const allowSignal = (name: string): boolean => affectConsent === 'granted' || !isAffectInference(name);
+          const writer = new AcceptedStreamWriter(streamId, session.sessionId, spec.kind, await appenderFor(table), shared, file.source, toSession, describe, allowSignal);
+          if (affectConsent !== 'granted') signalGates.push({ writer, participantId: target.participantId, sessionId: session.sessionId, consent: affectConsent });
           const open: OpenStream = { writer, session, spec, file, clock };
           fileStreams.push(open);
           streams.push(open);
@@ -331,7 +337,10 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       }
       const described = await writeDemographics(conn, state, demographics, basis, pseudonymKey);
       result.demographics = described.stored;
-      result.refused = [...refusedWriters.map(({ writer, entry }) => ({ ...entry, rows: writer.rows })), ...annotated.refused, ...described.refused];
+      const refusedSignals = signalGates
+        .filter((g) => g.writer.refusedSignals > 0)
+        .map((g) => ({ participant_id: g.participantId, session_id: g.sessionId, kind: 'signals' as const, modality: 'affect_inferences' as const, consent: g.consent, rows: g.writer.refusedSignals }));
+      result.refused = [...refusedWriters.map(({ writer, entry }) => ({ ...entry, rows: writer.rows })), ...annotated.refused, ...described.refused, ...refusedSignals];
       await conn.run(
         `INSERT INTO weft.source_files VALUES ($sha, $path, $format, $bytes, $import, $at)`,
         { sha: file.source.sha256, path: file.source.path, format: file.importer.format, bytes: file.source.bytes, import: importId, at: nowUs() },

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
+import { isUtf8 } from 'node:buffer';
 import { TextDecoder } from 'node:util';
 import { WeftError } from '../../core/errors.js';
 
@@ -34,6 +35,32 @@ export const MAGIC = {
   utf16le: [0xff, 0xfe],
   utf16be: [0xfe, 0xff],
 } as const;
+
+/**
+ * Checks UTF-8 validity chunk by chunk with the native validator, carrying a character that a
+ * chunk boundary splits over to the next chunk.
+ */
+class Utf8Checker {
+  private carry: Buffer = Buffer.alloc(0);
+
+  push(chunk: Buffer): boolean {
+    const data = this.carry.length === 0 ? chunk : Buffer.concat([this.carry, chunk]);
+    let cut = data.length;
+    for (let back = 1; back <= 3 && back <= data.length; back += 1) {
+      const byte = data[data.length - back] as number;
+      if ((byte & 0xc0) === 0x80) continue;
+      const needed = byte >= 0xf0 ? 4 : byte >= 0xe0 ? 3 : byte >= 0xc0 ? 2 : 1;
+      if (needed > back) cut = data.length - back;
+      break;
+    }
+    this.carry = Buffer.from(data.subarray(cut));
+    return isUtf8(data.subarray(0, cut));
+  }
+
+  end(): boolean {
+    return this.carry.length === 0;
+  }
+}
 
 /** Container signatures of media files Weft registers rather than parses. */
 export function looksLikeMedia(head: Uint8Array): boolean {
@@ -132,19 +159,13 @@ export async function inspectSource(pathArg: string, options: { binary?: boolean
     }
   }
 
-  const utf8 = encoding === 'utf-8' ? new TextDecoder('utf-8', { fatal: true }) : null;
+  const checker = encoding === 'utf-8' ? new Utf8Checker() : null;
   let validUtf8 = true;
   let offset = 0;
   for await (const chunk of createReadStream(path, { highWaterMark: 1 << 20 })) {
     const buffer = chunk as Buffer;
     hash.update(buffer);
-    if (utf8 !== null && validUtf8) {
-      try {
-        utf8.decode(buffer, { stream: true });
-      } catch {
-        validUtf8 = false;
-      }
-    }
+    if (checker !== null && validUtf8) validUtf8 = checker.push(buffer);
     if (encoding === 'utf-8' && validUtf8 === false && bomBytes === 0 && buffer.includes(0)) {
       throw new WeftError('UNSUPPORTED_FORMAT', `${path} holds binary data after byte ${offset}, not text Weft can import`, {
         location: { file: path },
@@ -152,13 +173,7 @@ export async function inspectSource(pathArg: string, options: { binary?: boolean
     }
     offset += buffer.length;
   }
-  if (utf8 !== null && validUtf8) {
-    try {
-      utf8.decode();
-    } catch {
-      validUtf8 = false;
-    }
-  }
+  if (checker !== null && validUtf8) validUtf8 = checker.end();
   if (encoding === 'utf-8' && !validUtf8) encoding = 'windows-1252';
 
   const headText = encoding === null ? '' : new TextDecoder(encoding).decode(head.subarray(bomBytes));

@@ -24,6 +24,8 @@ const SIGNAL_COLUMNS = ['stream_id', 'session_id', 't_us', 'name', 'value'] as c
 const MEDIA_COLUMNS = ['media_id', 'stream_id', 'session_id', 'path', 'managed', 'sha256', 'bytes', 'container', 'codec', 'width', 'height', 'fps', 'frames', 'duration_us', 'start_offset_us'] as const;
 
 const SUCCESS_INDEX = FACE_FEATURE_COLUMNS.findIndex((c) => c.name === 'success');
+/** Faces found is data even when none was: 0 faces, not missing. */
+const FACE_COUNT_INDEX = FACE_FEATURE_COLUMNS.findIndex((c) => c.name === 'face_count');
 
 export const TABLE_OF_KIND: Partial<Record<StreamKind, string>> = {
   interaction_log: 'events',
@@ -79,6 +81,8 @@ export class AcceptedStreamWriter implements StreamWriter {
   private firstBackwardsLine: number | undefined;
   private readonly layout: RowLayout;
   private readonly signalLayout: RowLayout;
+  /** Signal rows not kept for lack of consent to affect inferences. */
+  refusedSignals = 0;
 
   constructor(
     readonly streamId: number,
@@ -89,6 +93,7 @@ export class AcceptedStreamWriter implements StreamWriter {
     private readonly source: SourceFile,
     private readonly toSession: ToSessionTime,
     private readonly onSessionInfo: (info: { variant?: string; lesson?: string }) => void,
+    private readonly allowSignal: (name: string) => boolean,
   ) {
     const names = {
       events: EVENT_COLUMNS,
@@ -137,6 +142,7 @@ export class AcceptedStreamWriter implements StreamWriter {
     const values: unknown[] = [this.streamId, this.sessionId, start, frame];
     for (let i = 0; i < features.length; i += 1) {
       if (i === SUCCESS_INDEX) values.push(present);
+      else if (i === FACE_COUNT_INDEX) values.push(features[i]);
       else values.push(present ? features[i] : null);
     }
     this.layout.write(values);
@@ -180,6 +186,10 @@ export class AcceptedStreamWriter implements StreamWriter {
   }
 
   signal(t: number, name: string, value: number | null): void {
+    if (!this.allowSignal(name)) {
+      this.refusedSignals += 1;
+      return;
+    }
     this.signalLayout.write([this.streamId, this.sessionId, this.toSession(t), name, value]);
   }
 

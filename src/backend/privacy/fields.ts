@@ -1,4 +1,5 @@
 import type { Sensitivity } from '../../core/privacy/policy.js';
+import { isAffectInference } from '../../core/privacy/signals.js';
 import type { DataBasis } from '../../core/study/settings.js';
 import { STREAM_KIND_MODALITY, isStreamKind, type Modality } from '../../core/study/modalities.js';
 import { appendRows } from '../import/tableAppender.js';
@@ -47,7 +48,6 @@ const COLUMN_RULES: Readonly<Record<string, Partial<FieldRule>>> = {
 const KEYS = new Set(['session_id', 'participant_id', 'stream_id', 'annotation_id', 'media_id', 'run_id']);
 
 const IDENTIFIER_NAME = /(^|[^a-z])(name|e-?mail|mail|phone|ip|address|login|user(name)?)([^a-z]|$)/i;
-const DETECTOR_OUTPUT = /confidence|evidence|probabilit|detector|affect|emotion/i;
 
 export interface FieldDefinition {
   readonly field: string;
@@ -120,7 +120,7 @@ async function observedFields(conn: Connection): Promise<FieldDefinition[]> {
       view: 'signals',
       column: name,
       modality,
-      sensitivity: DETECTOR_OUTPUT.test(name) ? 'derived_inference' : modality === 'face_features' ? 'biometric' : 'behavioural',
+      sensitivity: isAffectInference(name) ? 'derived_inference' : modality === 'face_features' ? 'biometric' : 'behavioural',
       purpose: VIEW_RULES['signals']?.purpose ?? RESEARCH,
       note: null,
     });

@@ -170,7 +170,7 @@ export const importedStreamSchema = z.object({
 export const refusedStreamSchema = z.object({
   participant_id: z.string(),
   session_id: z.string().nullable(),
-  kind: z.union([streamKindSchema, z.literal('annotations'), z.literal('demographics')]),
+  kind: z.union([streamKindSchema, z.literal('annotations'), z.literal('demographics'), z.literal('signals')]),
   modality: modalitySchema,
   consent: consentStateSchema,
   rows: z.number().int(),

@@ -106,7 +106,7 @@ describe.skipIf(!HAVE_REALDATA)(`iMotions exports (real files)${HAVE_REALDATA ? 
       -v6.num(first, 'Yaw Degrees'), v6.num(first, 'Pitch Degrees'), -v6.num(first, 'Roll Degrees'), null,
     ]]);
     expect(await query(study, `
-      SELECT count(*) FILTER (WHERE success), count(*) FILTER (WHERE NOT success AND head_yaw_deg IS NULL AND au12_presence IS NULL AND face_count IS NULL)
+      SELECT count(*) FILTER (WHERE success), count(*) FILTER (WHERE NOT success AND head_yaw_deg IS NULL AND au12_presence IS NULL AND face_count = 0)
       FROM face_frames WHERE session_id = 'S06'`)).toEqual([[faces.length, v6.rows.length - faces.length]]);
 
     const signals = await query(study, `SELECT name, count(*), sum(value) FROM signals WHERE session_id = 'S06' GROUP BY name ORDER BY name`);

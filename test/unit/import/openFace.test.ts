@@ -255,11 +255,12 @@ describe.skipIf(!HAVE_REALDATA)(`OpenFace CSV (real file)${HAVE_REALDATA ? '' : 
       },
     ]);
     expect(await query(study, `SELECT frame, face_count FROM face_frames WHERE participant_id = 'P24' AND frame BETWEEN 1 AND 4 ORDER BY frame`)).toEqual([[1, 1], [2, 2], [3, 3], [4, 1]]);
-    // Frames 10 and 11 (OpenFace numbering) lost the face: missing, never zeros, and no signals.
+    // Frames 10 and 11 (OpenFace numbering) lost the face: features missing, never zeros, and no
+    // signals; that no face was tracked is itself data (face_count 0).
     expect(await query(study, `
       SELECT frame, success, confidence, head_yaw_deg, au01_intensity, face_count FROM face_frames WHERE participant_id = 'P24' AND NOT success ORDER BY frame`)).toEqual([
-      [9, false, null, null, null, null],
-      [10, false, null, null, null, null],
+      [9, false, null, null, null, 0],
+      [10, false, null, null, null, 0],
     ]);
     expect(await query(study, `SELECT count(*), count(DISTINCT t_us) FROM signals WHERE participant_id = 'P24'`)).toEqual([[6 * 98, 98]]);
   });

@@ -46,7 +46,8 @@ export class Header {
   }
 }
 
-const MISSING = new Set(['', '.', 'na', 'n/a', 'nan', 'null', 'none', '-']);
+/** Missing-value spellings, including NaN as C runtimes print it (-nan, -nan(ind), 1.#qnan). */
+const MISSING = new Set(['', '.', 'na', 'n/a', 'nan', '-nan', 'nan(ind)', '-nan(ind)', '1.#qnan', '-1.#qnan', '1.#ind', '-1.#ind', 'null', 'none', '-']);
 const INFINITE = /^[+-]?(inf|infinity)$/i;
 
 /**
