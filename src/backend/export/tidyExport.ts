@@ -198,7 +198,7 @@ export async function exportStudy(study: Study, request: ExportRequest): Promise
     });
     const present = policy.export.k_anonymity.quasi_identifiers.filter((q) => records.some((r) => r.values[q] !== undefined && r.values[q] !== null));
     let check: KAnonymityCheck = checkKAnonymity(records, present, policy.export.k_anonymity.k);
-    let released = records;
+    let released: readonly QuasiRecord[] = records;
     let generalized: string[] = [];
     if (!check.satisfied) {
       if (policy.export.k_anonymity.on_fail === 'refuse') {

@@ -41,7 +41,9 @@ export interface EthicsData {
 
 async function usage(conn: Connection): Promise<Map<string, string[]>> {
   const uses = new Map<string, string[]>();
-  const add = (view: string, use: string): void => uses.set(view, [...new Set([...(uses.get(view) ?? []), use])]);
+  const add = (view: string, use: string): void => {
+    uses.set(view, [...new Set([...(uses.get(view) ?? []), use])]);
+  };
   for (const row of await conn.all(`SELECT export_id, CAST(views AS VARCHAR) AS views, make_timestamptz(created_at_us) AS at FROM weft.exports ORDER BY created_at_us`)) {
     for (const view of JSON.parse(String(row['views'])) as string[]) add(view, `export of ${String(row['at']).slice(0, 10)}`);
   }
