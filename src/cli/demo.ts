@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createClient } from '../core/api/client.js';
 import type { EventListener } from '../core/api/events.js';
 import { createInProcessTransport } from '../core/api/inProcess.js';
-import type { ImportSummary } from '../core/api/schemas.js';
+import type { ClockAlignResult, ImportSummary } from '../core/api/schemas.js';
 import { WeftError } from '../core/errors.js';
 import { STUDY_FILE } from '../core/study/settings.js';
 import { Workspace } from '../backend/workspace.js';
@@ -23,7 +23,21 @@ export interface DemoBuild {
   readonly workspace: Workspace;
   readonly manifest: DemoManifest;
   readonly summary: ImportSummary;
+  /** Null when the build was asked not to align (tests of alignment itself). */
+  readonly alignment: ClockAlignResult | null;
 }
+
+/**
+ * How the demo's eye-tracker clocks are aligned to the tutor log: every tenth transaction id is
+ * echoed into a Tobii LogData event; DataShop times are whole seconds; the EMDAT segments were cut
+ * from the same recording.
+ */
+export const DEMO_ALIGNMENT = {
+  reference: { kind: 'interaction_log', attribute: 'Transaction Id' },
+  target: { kind: 'eye_markers', event_kind: 'logdata', attribute: 'Descriptor' },
+  reference_truncated_us: 1_000_000,
+  also_kinds: ['segments'],
+} as const;
 
 /**
  * Generates the seeded demo recordings into the study folder and imports them through the
@@ -31,7 +45,7 @@ export interface DemoBuild {
  */
 export async function buildDemoStudy(
   dir: string,
-  options: { seed?: number; minutes?: number; participants?: number; actor: string; onEvent?: EventListener },
+  options: { seed?: number; minutes?: number; participants?: number; actor: string; onEvent?: EventListener; align?: boolean },
 ): Promise<DemoBuild> {
   const workspace = await Workspace.create(dir, { name: DEMO_STUDY_NAME, actor: options.actor, timeZone: DEMO_TIME_ZONE });
   const stop = options.onEvent === undefined ? () => undefined : workspace.hub.subscribe(options.onEvent);
@@ -44,7 +58,16 @@ export async function buildDemoStudy(
     });
     const client = createClient(createInProcessTransport(workspace.handlers, workspace.hub, options.actor));
     const summary = await client.call('session.import', { manifest: join(sources, DEMO_PATHS.manifest) });
-    return { workspace, manifest, summary };
+    const alignment =
+      options.align === false
+        ? null
+        : await client.call('clock.align', {
+      reference: { ...DEMO_ALIGNMENT.reference },
+      target: { ...DEMO_ALIGNMENT.target },
+      reference_truncated_us: DEMO_ALIGNMENT.reference_truncated_us,
+      also_kinds: [...DEMO_ALIGNMENT.also_kinds],
+    });
+    return { workspace, manifest, summary, alignment };
   } catch (error) {
     await workspace.close();
     throw error;

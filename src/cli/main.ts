@@ -1,5 +1,6 @@
 import { Command, CommanderError } from 'commander';
 import { WeftError, formatLocation } from '../core/errors.js';
+import { registerAlign } from './commands/align.js';
 import { registerAudit } from './commands/audit.js';
 import { registerConsent } from './commands/consent.js';
 import { registerDemo } from './commands/demo.js';
@@ -23,6 +24,7 @@ export function buildProgram(): Command {
   registerInit(program);
   registerStatus(program);
   registerImport(program);
+  registerAlign(program);
   registerSql(program);
   registerServe(program);
   registerDemo(program);

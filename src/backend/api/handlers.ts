@@ -6,6 +6,7 @@ import { MODALITIES, type Modality } from '../../core/study/modalities.js';
 import { parseIsoInstant } from '../../core/study/instants.js';
 import { readerToArrowIpc } from '../arrow.js';
 import { runImport } from '../import/job.js';
+import { alignClocks, type MarkerStream } from '../clock/align.js';
 import { checkReadOnlyQuery, cleanDuckMessage } from '../sql/guard.js';
 import { appendAudit, auditRowToEntry, verifyAudit } from '../store/audit.js';
 import { EXPORTABLE_VIEW_NAMES } from '../../core/api/contract.js';
@@ -363,6 +364,27 @@ export function createHandlers(study: Study): Handlers {
         summary.erasures.push(await eraseParticipant(study, participantId, { actor: ctx.actor, reason: 'withdrawal recorded in a consent export', events: ctx.events }));
       }
       return summary;
+    },
+
+    'clock.align': async (input, ctx) => {
+      const side = (s: (typeof input)['reference']): MarkerStream => ({
+        kind: s.kind,
+        ...(s.event_kind === undefined ? {} : { eventKind: s.event_kind }),
+        key: s.column !== undefined ? { column: s.column } : { attribute: s.attribute ?? '' },
+      });
+      return alignClocks(
+        study,
+        {
+          ...(input.session_id === undefined ? {} : { sessionId: input.session_id }),
+          reference: side(input.reference),
+          target: side(input.target),
+          drift: input.drift,
+          exclude: input.exclude,
+          alsoKinds: input.also_kinds,
+          ...(input.reference_truncated_us === undefined ? {} : { referenceTruncatedUs: input.reference_truncated_us }),
+        },
+        ctx,
+      );
     },
 
     'sql.query': async (input) =>

@@ -9,6 +9,7 @@ import { checkMarkerStream, describeKey, describeSide, readMarkers, type MarkerS
 import { refreshSessionDuration, retimeStreams } from './retime.js';
 import { deviceTime, sessionStreams, type StoredClock } from './storedClock.js';
 
+import type { StreamKind } from '../../core/study/modalities.js';
 export type { DriftMode } from '../../core/clock/fit.js';
 export type { MarkerColumn, MarkerKey, MarkerStream, MarkerStreamKind } from './markers.js';
 
@@ -28,6 +29,12 @@ export interface AlignRequest {
    * exported in whole seconds): half of it is added to each, the middle of where the moment lies.
    */
   readonly referenceTruncatedUs?: number;
+  /**
+   * Stream kinds of the same session, from other files, that were recorded on the target's clock
+   * (an EMDAT segment file cut from the eye tracker's recording, say): re-timed with it when their
+   * stored clock model is exactly the one the target had, and left alone with a note otherwise.
+   */
+  readonly alsoKinds?: readonly StreamKind[];
 }
 
 export interface AlignContext {
@@ -151,8 +158,15 @@ async function alignSource(
   const note = request.referenceTruncatedUs === undefined ? wholeSecondNote(reference.markers, pairs, clocks) : null;
   if (note !== null && !notes.includes(note)) notes.push(note);
 
-  const retimed = group.sha256 === null ? group.markerStreams : streams.filter((s) => s.sourceSha256 === group.sha256);
+  const fromFile = group.sha256 === null ? group.markerStreams : streams.filter((s) => s.sourceSha256 === group.sha256);
   const first = group.markerStreams[0] as StoredClock;
+  const sameClock = (s: StoredClock): boolean =>
+    s.model.offsetUs === first.model.offsetUs && s.model.driftPpm === first.model.driftPpm && s.model.deviceOriginUs === first.model.deviceOriginUs;
+  const companions = streams.filter((s) => (request.alsoKinds ?? []).includes(s.kind as StreamKind) && !fromFile.includes(s));
+  for (const s of companions.filter((c) => !sameClock(c))) {
+    notes.push(`Stream ${s.streamId} (${s.kind}) of session "${sessionId}" was not re-timed: its clock model differs from the one ${describeSide(request.target)} had, so it was not on the same clock`);
+  }
+  const retimed = [...fromFile, ...companions.filter(sameClock)];
   const referenceIds = reference.streams.map((s) => s.streamId);
   const clockSource = `sync markers: ${pairs.length} pair${pairs.length === 1 ? '' : 's'} with the ${request.reference.kind} stream${referenceIds.length === 1 ? '' : 's'} ${referenceIds.join(', ')} (${describeKey(request.reference.key)} = ${describeKey(request.target.key)})`;
   const residuals: MarkerResidual[] = fit.residuals.map((r) => ({ key: r.key, device_us: r.deviceUs, reference_us: r.referenceUs, residual_us: r.residualUs, outlier: r.outlier }));

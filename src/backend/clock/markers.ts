@@ -1,17 +1,12 @@
+import { MARKER_COLUMNS, MARKER_STREAM_KINDS, type MarkerColumn, type MarkerStreamKind } from '../../core/clock/markerSpec.js';
 import { WeftError } from '../../core/errors.js';
 import type { Connection } from '../store/duck.js';
 import { deviceTime, type StoredClock } from './storedClock.js';
 
-/** Columns of `events` a marker may be keyed by. */
-export const MARKER_COLUMNS = ['label', 'kind', 'problem', 'step', 'selection', 'action', 'input', 'outcome', 'skill', 'feedback'] as const;
-export type MarkerColumn = (typeof MARKER_COLUMNS)[number];
+export { MARKER_COLUMNS, MARKER_STREAM_KINDS, type MarkerColumn, type MarkerStreamKind };
 
 /** The event field that names a marker: a column, or a top-level key of `attributes` (as DataShop's "Transaction Id"). */
 export type MarkerKey = { readonly column: MarkerColumn } | { readonly attribute: string };
-
-/** Stream kinds whose rows are events, so can carry sync markers. */
-export const MARKER_STREAM_KINDS = ['interaction_log', 'segments', 'eye_markers'] as const;
-export type MarkerStreamKind = (typeof MARKER_STREAM_KINDS)[number];
 
 /** Where one side's markers are: events of streams of one kind in the session, optionally of one event kind. */
 export interface MarkerStream {

@@ -10,6 +10,7 @@ import { cliActor, printJson, studyDir, type StudyOptions } from '../context.js'
 import { buildDemoStudy, removeDemoStudy } from '../demo.js';
 import { ProgressRenderer } from '../progress.js';
 import { parsePort, serveUntilStopped } from './serve.js';
+import { renderAlignment } from './align.js';
 import { renderImportSummary } from './import.js';
 import { renderStatus } from './status.js';
 
@@ -57,6 +58,7 @@ export function registerDemo(program: Command): void {
         progress.clear();
         workspace = build.workspace;
         imported = renderImportSummary(build.summary);
+        if (build.alignment !== null) imported += `\n\nEye-tracker clocks aligned to the tutor log by the LogData sync markers:\n${renderAlignment(build.alignment)}`;
       }
       try {
         const client = createClient(createInProcessTransport(workspace.handlers, workspace.hub, actor));

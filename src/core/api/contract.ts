@@ -3,6 +3,8 @@ import { SENSITIVITIES, minimizationPolicySchema } from '../privacy/policy.js';
 import {
   auditEntrySchema,
   auditVerificationSchema,
+  clockAlignInputSchema,
+  clockAlignResultSchema,
   consentSchema,
   erasureEntrySchema,
   fieldEntrySchema,
@@ -216,6 +218,12 @@ export const contract = {
       })
       .strict(),
     output: importSummarySchema,
+    mutates: true,
+  }),
+  'clock.align': method({
+    summary: "Align a device's clock to a reference clock by sync markers (the same moment in two streams), re-timing every stream of the device's file.",
+    input: clockAlignInputSchema,
+    output: clockAlignResultSchema,
     mutates: true,
   }),
   'sql.query': method({

@@ -1,4 +1,5 @@
 import * as z from 'zod';
+import { MARKER_COLUMNS, MARKER_STREAM_KINDS } from '../clock/markerSpec.js';
 import { SENSITIVITIES } from '../privacy/policy.js';
 import { MODALITIES, STREAM_KINDS } from '../study/modalities.js';
 
@@ -295,3 +296,59 @@ export const retentionReportSchema = z.object({
 
 export const ethicsReportSchema = z.object({ html: z.string(), sha256: z.string(), generated_at: isoInstant });
 export const signoffSchema = z.object({ signoff_id: z.string(), at: isoInstant, reviewer: z.string(), comment: z.string(), report_sha256: z.string() });
+
+const markerStreamSchema = z
+  .object({
+    kind: z.enum(MARKER_STREAM_KINDS),
+    event_kind: z.string().min(1).optional(),
+    column: z.enum(MARKER_COLUMNS).optional(),
+    attribute: z.string().min(1).optional(),
+  })
+  .strict()
+  .refine((s) => (s.column === undefined) !== (s.attribute === undefined), 'give exactly one of column or attribute');
+
+export const clockAlignInputSchema = z
+  .object({
+    session_id: sessionIdSchema.optional(),
+    reference: markerStreamSchema,
+    target: markerStreamSchema,
+    drift: z.enum(['auto', 'fit', 'none']).default('auto'),
+    exclude: z.array(z.string()).default([]),
+    reference_truncated_us: z.number().positive().optional(),
+    also_kinds: z.array(streamKindSchema).default([]),
+  })
+  .strict();
+
+const residualSchema = z.object({ key: z.string(), device_us: z.number(), reference_us: z.number(), residual_us: z.number(), outlier: z.boolean() });
+
+export const clockAlignResultSchema = z.object({
+  aligned: z.array(
+    z.object({
+      session_id: z.string(),
+      source_sha256: z.string().nullable(),
+      marker_stream_ids: z.array(z.number().int()),
+      retimed_stream_ids: z.array(z.number().int()),
+      reference_stream_ids: z.array(z.number().int()),
+      pairs: z.number().int(),
+      unpaired_reference: z.number().int(),
+      unpaired_target: z.number().int(),
+      duplicate_keys: z.number().int(),
+      excluded: z.number().int(),
+      offset_us: z.number(),
+      drift_ppm: z.number(),
+      origin_us: z.number(),
+      drift_fitted: z.boolean(),
+      drift_note: z.string(),
+      rms_us: z.number(),
+      offset_se_us: z.number().nullable(),
+      drift_se_ppm: z.number().nullable(),
+      residuals: z.array(residualSchema),
+      previous: z.object({ offset_us: z.number(), drift_ppm: z.number(), origin_us: z.number(), clock_source: z.string() }),
+      rows_retimed: z.number().int(),
+      session_duration_us: z.object({ before: z.number().nullable(), after: z.number().nullable() }),
+    }),
+  ),
+  skipped: z.array(z.object({ session_id: z.string(), reason: z.string() })),
+  notes: z.array(z.string()),
+});
+export type ClockAlignResult = z.infer<typeof clockAlignResultSchema>;

@@ -5,9 +5,11 @@ import type { DemoTruth, SessionTruth } from '../../../datasets/demo/truth.js';
 import { DEMO_PATHS } from '../../../datasets/demo/generate.js';
 import { alignClocks, type AlignRequest, type AlignResult, type AlignedClock } from '../../../src/backend/clock/align.js';
 import type { Workspace } from '../../../src/backend/workspace.js';
-import { buildDemoStudy, demoSourcesDir } from '../../../src/cli/demo.js';
+import { DEMO_ALIGNMENT, buildDemoStudy, demoSourcesDir } from '../../../src/cli/demo.js';
 import { retimeSessionUs } from '../../../src/core/clock/model.js';
+import { createClient } from '../../../src/core/api/client.js';
 import { EventHub } from '../../../src/core/api/events.js';
+import { createInProcessTransport } from '../../../src/core/api/inProcess.js';
 import type { ClockModel } from '../../../src/core/time.js';
 import { tempDir } from '../../support/paths.js';
 
@@ -41,7 +43,7 @@ function truthOf(sessionId: string): SessionTruth {
 }
 
 /** Fitted minus true session time of the tracker at the fit's origin (the markers' mean time), microseconds. */
-function offsetError(fit: AlignedClock): number {
+function offsetError(fit: Pick<AlignedClock, 'session_id' | 'offset_us' | 'origin_us'>): number {
   return fit.offset_us - at(truthOf(fit.session_id).eyeTracker.clockModel, fit.origin_us);
 }
 
@@ -49,7 +51,7 @@ beforeAll(async () => {
   const temp = await tempDir('weft-clock-demo-');
   remove = temp.remove;
   const dir = join(temp.dir, 'demo');
-  const build = await buildDemoStudy(dir, { minutes: 3, actor: 'test' });
+  const build = await buildDemoStudy(dir, { minutes: 3, actor: 'test', align: false });
   workspace = build.workspace;
   truth = JSON.parse(await readFile(join(demoSourcesDir(dir), DEMO_PATHS.truth), 'utf8')) as DemoTruth;
 });
@@ -147,6 +149,46 @@ describe('aligning the demo eye tracker to the tutor log by transaction-id marke
     for (const fit of mid.aligned) {
       expect(offsetError(fit), fit.session_id).toBeGreaterThan(-489_000);
       expect(offsetError(fit), fit.session_id).toBeLessThan(899_000);
+    }
+  });
+
+  it('leaves the EMDAT segments alone, with a note, once the tracker has moved without them', async () => {
+    const client = createClient(createInProcessTransport(workspace.handlers, workspace.hub, 'test'));
+    const api = await client.call('clock.align', { ...demoAlignInput(), session_id: 'S01' });
+    const kinds = await query(`SELECT list(DISTINCT kind ORDER BY kind) AS kinds FROM streams WHERE stream_id IN (${api.aligned[0]?.retimed_stream_ids.join(', ') ?? ''})`);
+    expect(kinds[0]?.['kinds']).toEqual(['eye_markers', 'fixations', 'gaze']);
+    expect(api.notes.join('\n')).toMatch(/\(segments\) of session "S01" was not re-timed: its clock model differs/);
+  });
+});
+
+const demoAlignInput = () => ({
+  reference: { ...DEMO_ALIGNMENT.reference },
+  target: { ...DEMO_ALIGNMENT.target },
+  reference_truncated_us: DEMO_ALIGNMENT.reference_truncated_us,
+  also_kinds: [...DEMO_ALIGNMENT.also_kinds],
+});
+
+describe('the demo build', () => {
+  it('aligns the tracker and the EMDAT segments cut from its recording together, close to the truth', async () => {
+    const temp = await tempDir('weft-clock-demo-built-');
+    const dir = join(temp.dir, 'demo');
+    const build = await buildDemoStudy(dir, { minutes: 3, actor: 'test' });
+    try {
+      const builtTruth = JSON.parse(await readFile(join(demoSourcesDir(dir), DEMO_PATHS.truth), 'utf8')) as DemoTruth;
+      expect(build.alignment?.aligned.map((a) => a.session_id)).toEqual(['S01', 'S02', 'S03', 'S04', 'S05']);
+      for (const fit of build.alignment?.aligned ?? []) {
+        const sessionTruth = builtTruth.sessions.find((s) => s.sessionId === fit.session_id) as SessionTruth;
+        const error = fit.offset_us - at(sessionTruth.eyeTracker.clockModel, fit.origin_us);
+        expect(error, fit.session_id).toBeGreaterThan(-489_000);
+        expect(error, fit.session_id).toBeLessThan(899_000);
+        const kinds = await build.workspace.study.db.read((conn) =>
+          conn.all(`SELECT list(DISTINCT kind ORDER BY kind) AS kinds FROM streams WHERE stream_id IN (${fit.retimed_stream_ids.join(', ')})`),
+        );
+        expect(kinds[0]?.['kinds'], fit.session_id).toEqual(['eye_markers', 'fixations', 'gaze', 'segments']);
+      }
+    } finally {
+      await build.workspace.close();
+      await temp.remove();
     }
   });
 });
