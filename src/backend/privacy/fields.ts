@@ -1,4 +1,4 @@
-import type { Sensitivity } from '../../core/privacy/policy.js';
+import { SENSITIVITIES, type Sensitivity } from '../../core/privacy/policy.js';
 import { isAffectInference } from '../../core/privacy/signals.js';
 import type { DataBasis } from '../../core/study/settings.js';
 import { STREAM_KIND_MODALITY, isStreamKind, type Modality } from '../../core/study/modalities.js';
@@ -140,7 +140,26 @@ async function observedFields(conn: Connection): Promise<FieldDefinition[]> {
       note: null,
     });
   }
-  return fields;
+  return mergeSameField(fields);
+}
+
+/**
+ * A signal or attribute name used by streams of several kinds (an SMI "Trial" column on
+ * fixations and saccades, a key shared by tutor and eye-tracker events) is one field: it keeps
+ * the most identifying sensitivity, and a modality only when every use has the same one.
+ */
+function mergeSameField(fields: readonly FieldDefinition[]): FieldDefinition[] {
+  const byField = new Map<string, FieldDefinition[]>();
+  for (const f of fields) byField.set(f.field, [...(byField.get(f.field) ?? []), f]);
+  return [...byField.values()].map((uses) => {
+    const first = uses[0] as FieldDefinition;
+    if (uses.length === 1) return first;
+    const modalities = [...new Set(uses.map((u) => u.modality ?? 'none'))].sort();
+    const most = uses.reduce((a, b) => (SENSITIVITIES.indexOf(b.sensitivity) < SENSITIVITIES.indexOf(a.sensitivity) ? b : a));
+    const notes = [...new Set(uses.map((u) => u.note).filter((n): n is string => n !== null))];
+    if (modalities.length > 1) notes.push(`Recorded under several modalities: ${modalities.join(', ')}`);
+    return { ...most, modality: modalities.length === 1 ? first.modality : null, note: notes.length === 0 ? null : notes.join('. ') };
+  });
 }
 
 /**

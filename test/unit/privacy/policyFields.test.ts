@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { WeftError } from '../../../src/core/errors.js';
 import { DEFAULT_POLICY } from '../../../src/core/privacy/policy.js';
+import { syncFields } from '../../../src/backend/privacy/fields.js';
 import { sessionRows, writeConsentCsv, writeTransactions } from '../../support/fixtures.js';
 import { createTestStudy, type TestStudy } from '../../support/study.js';
 
@@ -68,6 +69,27 @@ describe('the fields registry', () => {
     expect(fields.get('events.outcome')?.collected).toBe(true);
     expect(fields.get('face_frames.bs_brow_down_left')?.collected).toBe(false);
     expect(fields.get('events.attributes.session')).toMatchObject({ origin: 'observed', modality: 'interaction_logs', sensitivity: 'behavioural', collected: true });
+  });
+
+  it('keeps a signal name used by streams of several kinds as one field, with the most identifying sensitivity', async () => {
+    await study.workspace.study.db.write(async (conn) => {
+      const stream = (id: number, kind: string, modality: string): string =>
+        `(${id}, 'S99', '${kind}', 'test', '${modality}', 0, 0, 0, 'test', 1, 'test-import', 0)`;
+      await conn.run(
+        `INSERT INTO weft.streams (stream_id, session_id, kind, format, modality, clock_offset_us, clock_drift_ppm, clock_origin_us, clock_source, row_count, import_id, imported_at_us)
+         VALUES ${stream(9001, 'fixations', 'gaze')}, ${stream(9002, 'saccades', 'gaze')}, ${stream(9003, 'gaze', 'gaze')}, ${stream(9004, 'face_features', 'face_features')}`,
+      );
+      await conn.run(`INSERT INTO weft.signals VALUES (9001, 'S99', 0, 'trial', 1), (9002, 'S99', 0, 'trial', 1), (9003, 'S99', 0, 'tracking_confidence', 0.5), (9004, 'S99', 0, 'tracking_confidence', 0.9)`);
+      await syncFields(conn, { kind: 'participant_consent' });
+      await conn.run('DELETE FROM weft.signals WHERE stream_id >= 9001');
+      await conn.run('DELETE FROM weft.streams WHERE stream_id >= 9001');
+    });
+    const fields = (await study.client.call('field.list', {})).filter((f) => f.field === 'signals.trial' || f.field === 'signals.tracking_confidence');
+    expect(fields.map((f) => [f.field, f.modality, f.sensitivity])).toEqual([
+      ['signals.tracking_confidence', null, 'biometric'],
+      ['signals.trial', 'gaze', 'behavioural'],
+    ]);
+    expect(fields[0]?.note).toBe('Recorded under several modalities: face_features, gaze');
   });
 
   it('is reviewed field by field, and each review is audited', async () => {

@@ -3,7 +3,7 @@ import type { DelimitedRecord } from '../textReader.js';
 import type { GazeFields, ImportSink, StreamWriter } from '../types.js';
 import type { NumberReader } from './tabular.js';
 import type { EyeColumns, TobiiColumns } from './tobiiStudioColumns.js';
-import { FixationRuns } from './tobiiStudioFixations.js';
+import { FixationRuns, type FixationSample } from './tobiiStudioFixations.js';
 import type { TobiiPreamble } from './tobiiStudioPreamble.js';
 
 /** Tobii validity codes: 0 certain, 1 probable, 2 uncertain, 3 probably lost, 4 lost. */
@@ -13,15 +13,18 @@ const LOST = 4;
 const NO_GAZE: GazeFields = { x: null, y: null };
 
 interface EyeReading {
-  readonly x: number | null;
-  readonly y: number | null;
-  readonly pupil: number | null;
-  readonly validity: number | null;
+  x: number | null;
+  y: number | null;
+  pupil: number | null;
+  validity: number | null;
 }
 
-const LOST_EYE: EyeReading = { x: null, y: null, pupil: null, validity: LOST };
+/** Every GazeFields property, writable: one object is refilled per sample, because writers copy the values. */
+type GazeRow = { -readonly [K in keyof GazeFields]-?: GazeFields[K] };
 
 type RowKind = 'event' | 'sample' | 'fixation';
+/** eye_markers, gaze and fixations: once all are open, batches need no preparing. */
+const STREAM_KINDS = 3;
 
 /**
  * Turns the data rows of one Tobii Studio export into stream rows. Writers open when the first
@@ -31,6 +34,12 @@ export class TobiiRows {
   private readonly writers = new Map<StreamKind, StreamWriter>();
   private readonly fixations: FixationRuns;
   private eventlessRows: { count: number; line: number } | undefined;
+  private readonly left: EyeReading = { x: null, y: null, pupil: null, validity: null };
+  private readonly right: EyeReading = { x: null, y: null, pupil: null, validity: null };
+  private readonly gazeFields: GazeRow = { x: null, y: null, leftX: null, leftY: null, rightX: null, rightY: null, pupilLeft: null, pupilRight: null, validLeft: null, validRight: null };
+  private readonly fixationSample: { -readonly [K in keyof FixationSample]: FixationSample[K] } = {
+    index: '', t: 0, line: 0, durationMs: null, mappedX: null, mappedY: null, gazeX: null, gazeY: null, pupil: null,
+  };
 
   constructor(
     private readonly path: string,
@@ -66,6 +75,7 @@ export class TobiiRows {
 
   /** Opens the writers a batch of rows needs before any of them is written. */
   async prepare(records: readonly DelimitedRecord[]): Promise<void> {
+    if (this.writers.size === STREAM_KINDS) return;
     for (const record of records) {
       if (record.fields.length === 0) continue;
       const kind = this.kindOf(record);
@@ -164,8 +174,8 @@ export class TobiiRows {
       if (fixationIndex !== '') this.fixations.countOnly(fixationIndex, record.line);
       return;
     }
-    const left = this.eye(record, this.columns.left, 'Left');
-    const right = this.eye(record, this.columns.right, 'Right');
+    const left = this.eye(record, this.columns.left, 'Left', this.left);
+    const right = this.eye(record, this.columns.right, 'Right', this.right);
     const validLeft = left.validity === null ? null : left.validity <= VALID_UP_TO;
     const validRight = right.validity === null ? null : right.validity <= VALID_UP_TO;
     const noEyeValid = validLeft !== true && validRight !== true && (validLeft !== null || validRight !== null);
@@ -175,36 +185,33 @@ export class TobiiRows {
       x = null;
       y = null;
     }
-    gaze.gazeSample(
-      t,
-      {
-        x,
-        y,
-        leftX: left.x,
-        leftY: left.y,
-        rightX: right.x,
-        rightY: right.y,
-        pupilLeft: left.pupil,
-        pupilRight: right.pupil,
-        validLeft,
-        validRight,
-      },
-      record.line,
-    );
+    const fields = this.gazeFields;
+    fields.x = x;
+    fields.y = y;
+    fields.leftX = left.x;
+    fields.leftY = left.y;
+    fields.rightX = right.x;
+    fields.rightY = right.y;
+    fields.pupilLeft = left.pupil;
+    fields.pupilRight = right.pupil;
+    fields.validLeft = validLeft;
+    fields.validRight = validRight;
+    gaze.gazeSample(t, fields, record.line);
     if (fixationIndex === '') return;
-    const pupils = [validLeft === true ? left.pupil : null, validRight === true ? right.pupil : null].filter((p): p is number => p !== null);
+    const pupilLeft = validLeft === true ? left.pupil : null;
+    const pupilRight = validRight === true ? right.pupil : null;
     const { fixationDuration, mappedFixationX, mappedFixationY } = this.columns;
-    this.fixations.add({
-      index: fixationIndex,
-      t,
-      line: record.line,
-      durationMs: this.read(record, fixationDuration, 'FixationDuration'),
-      mappedX: this.read(record, mappedFixationX, 'MappedFixationPointX'),
-      mappedY: this.read(record, mappedFixationY, 'MappedFixationPointY'),
-      gazeX: x,
-      gazeY: y,
-      pupil: pupils.length === 0 ? null : pupils.reduce((a, b) => a + b, 0) / pupils.length,
-    });
+    const sample = this.fixationSample;
+    sample.index = fixationIndex;
+    sample.t = t;
+    sample.line = record.line;
+    sample.durationMs = this.read(record, fixationDuration, 'FixationDuration');
+    sample.mappedX = this.read(record, mappedFixationX, 'MappedFixationPointX');
+    sample.mappedY = this.read(record, mappedFixationY, 'MappedFixationPointY');
+    sample.gazeX = x;
+    sample.gazeY = y;
+    sample.pupil = pupilLeft === null ? pupilRight : pupilRight === null ? pupilLeft : (pupilLeft + pupilRight) / 2;
+    this.fixations.add(sample);
   }
 
   private read(record: DelimitedRecord, index: number | undefined, name: string): number | null {
@@ -212,12 +219,18 @@ export class TobiiRows {
   }
 
   /**
-   * One eye's reading. A lost eye (validity 4) has only sentinels: coordinates of minus the
-   * screen size (-1280, -1024) and -1 for pupil and distance, all stored as NULL.
+   * One eye's reading, into `into`. A lost eye (validity 4) has only sentinels: coordinates of
+   * minus the screen size (-1280, -1024) and -1 for pupil and distance, all stored as NULL.
    */
-  private eye(record: DelimitedRecord, columns: EyeColumns, side: 'Left' | 'Right'): EyeReading {
+  private eye(record: DelimitedRecord, columns: EyeColumns, side: 'Left' | 'Right', into: EyeReading): EyeReading {
     const validity = this.read(record, columns.validity, `Validity${side}`);
-    if (validity === LOST) return LOST_EYE;
+    into.validity = validity;
+    if (validity === LOST) {
+      into.x = null;
+      into.y = null;
+      into.pupil = null;
+      return into;
+    }
     let x = this.read(record, columns.x, `GazePointX${side}`);
     let y = this.read(record, columns.y, `GazePointY${side}`);
     if (this.isSentinel(x, y)) {
@@ -225,7 +238,10 @@ export class TobiiRows {
       y = null;
     }
     const pupil = this.read(record, columns.pupil, `Pupil${side}`);
-    return { x, y, pupil: pupil !== null && pupil < 0 ? null : pupil, validity };
+    into.x = x;
+    into.y = y;
+    into.pupil = pupil !== null && pupil < 0 ? null : pupil;
+    return into;
   }
 
   private isSentinel(x: number | null, y: number | null): boolean {
