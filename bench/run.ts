@@ -7,11 +7,17 @@ import { buildDemoStudy } from '../src/cli/demo.js';
 import type { Measurement, Suite } from './harness.js';
 import { faceImportSuite } from './suites/faceImport.js';
 import { foundationSuite } from './suites/foundation.js';
+import { gazeImportSuite } from './suites/gazeImport.js';
+import { logImportSuite } from './suites/logImport.js';
+import { mediaClockSuite } from './suites/mediaClock.js';
+import { modelsSuite } from './suites/models.js';
 
 function format(n: number): string {
   return n >= 100 ? n.toFixed(0) : n >= 1 ? n.toFixed(2) : n.toPrecision(3);
 }
 
+// npm run bench -- models gaze-import: only the suites named.
+const only = process.argv.slice(2);
 const root = await mkdtemp(join(tmpdir(), 'weft-bench-'));
 const measurements: Measurement[] = [];
 try {
@@ -20,13 +26,27 @@ try {
   const build = await buildDemoStudy(studyDir, { actor: 'bench' });
   await build.workspace.close();
 
-  const suites: Suite[] = [foundationSuite(studyDir), faceImportSuite(join(root, 'face-import'))];
-  for (const suite of suites) {
+  const scratch = async (name: string): Promise<string> => {
+    const dir = join(root, name);
+    await mkdir(dir, { recursive: true });
+    return dir;
+  };
+  const suites: Suite[] = [
+    foundationSuite(studyDir),
+    faceImportSuite(await scratch('face-import')),
+    gazeImportSuite(await scratch('gaze-import')),
+    logImportSuite(await scratch('log-import')),
+    mediaClockSuite(await scratch('media-clock')),
+    modelsSuite(await scratch('models')),
+  ];
+  const unknown = only.filter((name) => !suites.some((s) => s.name === name));
+  if (unknown.length > 0) throw new Error(`No benchmark suite named ${unknown.join(', ')}; the suites are ${suites.map((s) => s.name).join(', ')}`);
+  for (const suite of suites.filter((s) => only.length === 0 || only.includes(s.name))) {
     process.stderr.write(`${suite.name} …\n`);
     await suite.run((m) => {
       measurements.push(m);
       const ratio = m.ratio === null ? '' : `  ×${format(m.ratio)} vs ${m.baseline?.name} (${format(m.baseline?.value ?? 0)} ${m.unit})`;
-      process.stdout.write(`${m.suite.padEnd(12)} ${m.name.padEnd(44)} ${format(m.value).padStart(9)} ${m.unit}${ratio}\n`);
+      process.stdout.write(`${m.suite.padEnd(15)} ${m.name.padEnd(44)} ${format(m.value).padStart(9)} ${m.unit}${ratio}\n`);
     });
   }
 } finally {

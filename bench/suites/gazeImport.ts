@@ -169,7 +169,7 @@ async function readCsvOnce(dbPath: string, file: GeneratedGaze): Promise<void> {
  */
 export function gazeImportSuite(workDir: string): Suite {
   return {
-    name: 'gaze import',
+    name: 'gazeImport',
     async run(report) {
       const file = await writeGazeHour(join(workDir, 'tobii-all-data-hour.tsv'));
       const rows = file.samples + file.events;
@@ -177,7 +177,7 @@ export function gazeImportSuite(workDir: string): Suite {
       const duck = await medianMs(() => readCsvOnce(join(workDir, `read-csv-${n++}.duckdb`), file), 3, 1);
       const weft = await medianMs(() => importOnce(join(workDir, `study-${n++}`), file.path), 3, 1);
       const duckRate = rows / (duck / 1000);
-      report(compare('gaze import', 'weft import, Tobii All-Data 120 Hz hour', rows / (weft / 1000), 'rows/s', { name: "DuckDB read_csv of the same file", value: duckRate }, `${rows} rows; weft also rebuilds fixations, checks every value and writes gaze, fixation and event rows; ratio above 0.5 is within 2x`));
+      report(compare('gazeImport', 'weft import, Tobii All-Data 120 Hz hour', rows / (weft / 1000), 'rows/s', { name: "DuckDB read_csv of the same file", value: duckRate }, `${rows} rows; weft also rebuilds fixations, checks every value and writes gaze, fixation and event rows; ratio above 0.5 is within 2x`));
     },
   };
 }

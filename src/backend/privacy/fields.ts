@@ -90,11 +90,12 @@ export function defaultLegalBasis(basis: DataBasis): string {
 }
 
 /** Fields the data itself reveals: keys of JSON attributes and names of signals, as imports bring them. */
-async function observedFields(conn: Connection): Promise<FieldDefinition[]> {
+async function observedFields(conn: Connection, streamIds: readonly number[] | undefined): Promise<FieldDefinition[]> {
   const fields: FieldDefinition[] = [];
+  const inStreams = streamIds === undefined ? 'TRUE' : streamIds.length === 0 ? 'FALSE' : `st.stream_id IN (${streamIds.map((id) => String(Math.trunc(id))).join(', ')})`;
   const eventKeys = await conn.all(
     `SELECT DISTINCT st.kind, k.key FROM weft.events e JOIN weft.streams st USING (stream_id), unnest(json_keys(e.attributes)) AS k(key)
-     WHERE e.attributes IS NOT NULL AND json_type(e.attributes) = 'OBJECT'`,
+     WHERE ${inStreams} AND e.attributes IS NOT NULL AND json_type(e.attributes) = 'OBJECT'`,
   );
   for (const row of eventKeys) {
     const kind = String(row['kind']);
@@ -110,7 +111,7 @@ async function observedFields(conn: Connection): Promise<FieldDefinition[]> {
       note: looksIdentifying ? 'Its name suggests it identifies a person: review it, and drop or redact it if it does' : null,
     });
   }
-  const signalNames = await conn.all(`SELECT DISTINCT st.kind, s.name FROM weft.signals s JOIN weft.streams st USING (stream_id)`);
+  const signalNames = await conn.all(`SELECT DISTINCT st.kind, s.name FROM weft.signals s JOIN weft.streams st USING (stream_id) WHERE ${inStreams}`);
   for (const row of signalNames) {
     const kind = String(row['kind']);
     const name = String(row['name']);
@@ -165,10 +166,11 @@ function mergeSameField(fields: readonly FieldDefinition[]): FieldDefinition[] {
 /**
  * Adds every field Weft can hold and every field the data has brought, leaving what a reviewer
  * has already recorded about a field untouched. Runs inside the caller's write transaction.
+ * An import passes the streams it wrote, so the scan grows with the import, not the study.
  */
-export async function syncFields(conn: Connection, basis: DataBasis): Promise<number> {
+export async function syncFields(conn: Connection, basis: DataBasis, scope?: { readonly streamIds: readonly number[] }): Promise<number> {
   const known = new Set((await conn.all(`SELECT field FROM weft.fields`)).map((r) => String(r['field'])));
-  const observed = await observedFields(conn);
+  const observed = await observedFields(conn, scope?.streamIds);
   const fresh = [
     ...catalogueFields().map((f) => ({ ...f, origin: 'catalogue' })),
     ...observed.map((f) => ({ ...f, origin: 'observed' })),

@@ -1,6 +1,10 @@
-import { SPREADSHEET_DAMAGED_TIME, isKnownTimeZone, parseLocalDateTime, zonedToEpochUs } from '../../../core/study/instants.js';
+import { isKnownTimeZone } from '../../../core/study/instants.js';
 import type { DelimitedOptions, DelimitedRecord } from '../textReader.js';
 import type { Importer, ParseContext, StreamWriter } from '../types.js';
+import { headColumn, headRecords } from './logHead.js';
+import { cell, kcsOf, quoteOf, sniffDelimiter } from './logDataShop.js';
+import { delimitedBatches } from './logLines.js';
+import { LocalTimeReader } from './logLocalTimes.js';
 import { readHeader, type Header, NumberReader, checkWidth, firstLine, recordError } from './tabular.js';
 
 const REQUIRED = ['Anon Student Id', 'Time'] as const;
@@ -11,35 +15,104 @@ const MAPPED = new Set([
   'Step Name', 'Selection', 'Action', 'Input', 'Outcome', 'Attempt At Step', 'Feedback Text', 'Row',
 ]);
 
+/** Which source column feeds which `events` column, for each stream's provenance. */
+const COLUMN_MAP = {
+  'Anon Student Id': 'participant',
+  'Session Id': 'session (and attributes.session)',
+  'Time + Time Zone': 't_us (an empty zone is read in the study time zone)',
+  'Duration (sec)': 'duration_us',
+  'Student Response Type': 'kind (ATTEMPT: attempt; HINT_REQUEST, HINT_MSG: hint_request; others in lower case)',
+  'Problem Name': 'problem',
+  'Step Name': 'step',
+  Selection: 'selection',
+  Action: 'action',
+  Input: 'input',
+  Outcome: 'outcome (upper case)',
+  'Attempt At Step': 'attempt',
+  'Feedback Text': 'feedback',
+  'KC (<first model>)': 'skill (";"-separated)',
+  'KC (<model>)': 'attributes.kc.<model> (lists; "~~"-separated cells split)',
+  'KC Category (<model>)': 'attributes.kc_category.<model>',
+  'Level (<name>)': 'attributes.levels.<name> (a list when the export repeats the level name)',
+  'CF (<name>)': 'attributes.cf.<name>',
+  'Condition Name + Condition Type': 'attributes.conditions; a session with one condition takes it as its variant',
+  'other columns': 'attributes.<column name> (a list when the header repeats the name)',
+  Row: 'not kept (the export\'s row number)',
+} as const;
+
 const KC = /^KC \((.+)\)$/;
 const KC_CATEGORY = /^KC Category \((.+)\)$/;
 const LEVEL = /^Level \((.+)\)$/;
 const CF = /^CF \((.+)\)$/;
 
-function sniffDelimiter(headerLine: string): DelimitedOptions['delimiter'] {
-  return headerLine.split('\t').length >= headerLine.split(',').length ? '\t' : ',';
+/** Where each kind of column is, worked out once from the header. */
+interface Layout {
+  readonly width: number;
+  readonly student: number;
+  readonly time: number;
+  readonly zone: number;
+  readonly session: number;
+  readonly duration: number;
+  readonly responseType: number;
+  readonly problem: number;
+  readonly step: number;
+  readonly selection: number;
+  readonly action: number;
+  readonly input: number;
+  readonly outcome: number;
+  readonly attempt: number;
+  readonly feedback: number;
+  readonly kcModels: { readonly model: string; readonly indices: readonly number[] }[];
+  readonly kcCategories: NamedColumns[];
+  readonly levels: NamedColumns[];
+  readonly customFields: NamedColumns[];
+  readonly conditions: { readonly name: number; readonly type: number }[];
+  readonly other: NamedColumns[];
+}
+
+/** The columns of one name; DataShop repeats names (three "Level (Container)" columns, say). */
+interface NamedColumns {
+  readonly name: string;
+  readonly indices: readonly number[];
+}
+
+function byName(columns: readonly { name: string; index: number }[], pattern?: RegExp): NamedColumns[] {
+  const groups = new Map<string, number[]>();
+  for (const { name, index } of columns) {
+    const key = pattern === undefined ? name : (pattern.exec(name)?.[1] ?? name);
+    groups.set(key, [...(groups.get(key) ?? []), index]);
+  }
+  return [...groups].map(([name, indices]) => ({ name, indices }));
 }
 
 /**
- * DataShop's TSV exports do not quote cells and leave stray quotes inside them (HTML in
- * feedback); other exports quote cells that hold tabs or line breaks. A cell that opens with a
- * quote in the first lines tells the two apart.
+ * The non-empty cells of each named group into `target`: a string for a name the header has
+ * once, a list (in column order) for a name it repeats. False when nothing was set.
  */
-function sniffQuote(text: string, delimiter: string): string | null {
-  const lines = text.split(/\r?\n/).slice(1, 200);
-  return lines.some((line) => line.split(delimiter).some((cell) => cell.startsWith('"'))) ? '"' : null;
-}
-
-interface Layout {
-  readonly at: (name: string) => number | undefined;
-  readonly kcModels: { model: string; indices: number[] }[];
-  readonly levels: { name: string; index: number }[];
-  readonly customFields: { name: string; index: number }[];
-  readonly conditions: { name: number; type: number | undefined }[];
-  readonly other: { name: string; index: number }[];
+function fillNamed(target: Record<string, unknown>, groups: readonly NamedColumns[], fields: readonly string[]): boolean {
+  let any = false;
+  for (const { name, indices } of groups) {
+    if (indices.length === 1) {
+      const value = fields[indices[0] as number];
+      if (value === undefined || value === '') continue;
+      target[name] = value;
+      any = true;
+      continue;
+    }
+    const values: string[] = [];
+    for (const i of indices) {
+      const value = fields[i];
+      if (value !== undefined && value !== '') values.push(value);
+    }
+    if (values.length === 0) continue;
+    target[name] = values;
+    any = true;
+  }
+  return any;
 }
 
 function layoutOf(header: Header): Layout {
+  const at = (name: string): number => header.index(name) ?? -1;
   const kcByModel = new Map<string, number[]>();
   for (const { name, index } of header.matching(KC)) {
     const model = KC.exec(name)?.[1] ?? name;
@@ -55,16 +128,30 @@ function layoutOf(header: Header): Layout {
     ...conditionNames,
     ...conditionTypes,
   ]);
-  const other = header.record.fields
-    .map((raw, index) => ({ name: raw.trim(), index }))
-    .filter(({ name, index }) => name !== '' && !MAPPED.has(name) && !handled.has(index));
   return {
-    at: (name) => header.index(name),
+    width: header.width,
+    student: at('Anon Student Id'),
+    time: at('Time'),
+    zone: at('Time Zone'),
+    session: at('Session Id'),
+    duration: at('Duration (sec)'),
+    responseType: at('Student Response Type'),
+    problem: at('Problem Name'),
+    step: at('Step Name'),
+    selection: at('Selection'),
+    action: at('Action'),
+    input: at('Input'),
+    outcome: at('Outcome'),
+    attempt: at('Attempt At Step'),
+    feedback: at('Feedback Text'),
     kcModels: [...kcByModel].map(([model, indices]) => ({ model, indices })),
-    levels: header.matching(LEVEL).map(({ name, index }) => ({ name: LEVEL.exec(name)?.[1] ?? name, index })),
-    customFields: header.matching(CF).map(({ name, index }) => ({ name: CF.exec(name)?.[1] ?? name, index })),
-    conditions: conditionNames.map((name, k) => ({ name, type: conditionTypes[k] })),
-    other,
+    kcCategories: byName(header.matching(KC_CATEGORY), KC_CATEGORY),
+    levels: byName(header.matching(LEVEL), LEVEL),
+    customFields: byName(header.matching(CF), CF),
+    conditions: conditionNames.map((name, k) => ({ name, type: conditionTypes[k] ?? -1 })),
+    other: byName(
+      header.record.fields.map((raw, index) => ({ name: raw.trim(), index })).filter(({ name, index }) => name !== '' && !MAPPED.has(name) && !handled.has(index)),
+    ),
   };
 }
 
@@ -87,7 +174,7 @@ export const datashopTx: Importer = {
 
   detect(file) {
     const header = firstLine(file.headText);
-    const fields = header.split(sniffDelimiter(header)).map((f) => f.trim());
+    const fields = header.split(sniffDelimiter(header)).map((f) => f.trim().replace(/^"(.*)"$/, '$1'));
     if (!fields.includes('Anon Student Id') || !fields.includes('Time')) return 0;
     return fields.includes('Transaction Id') || fields.includes('Student Response Type') ? 1 : 0.8;
   },
@@ -95,127 +182,125 @@ export const datashopTx: Importer = {
   async parse(ctx: ParseContext) {
     const path = ctx.file.path;
     const delimiter = sniffDelimiter(firstLine(ctx.file.headText));
-    const options: DelimitedOptions = { delimiter, quote: sniffQuote(ctx.file.headText, delimiter) };
+    const options: DelimitedOptions = { delimiter, quote: quoteOf(ctx.file, delimiter) };
     const delimiterName = delimiter === '\t' ? 'tab' : 'comma';
     const reader = ctx.openText();
     try {
       const header = await readHeader(reader, options);
-      const headerRecord = header.record;
       for (const name of REQUIRED) {
-        if (!header.has(name)) throw recordError(path, headerRecord, `a DataShop transaction export needs a "${name}" column`);
+        if (!header.has(name)) throw recordError(path, header.record, `a DataShop transaction export needs a "${name}" column`);
       }
       const layout = layoutOf(header);
-      const col = (name: string): number | undefined => layout.at(name);
       const numbers = new NumberReader(path);
+      const times = new LocalTimeReader(path, headColumn(headRecords(ctx.file, options), layout.time), 'month/day/year', 'DataShop is a US service, and US spreadsheet programs write month/day/year');
+      const provenance = { format: 'datashop-tx', kc_models: layout.kcModels.map((m) => m.model), columns: COLUMN_MAP };
       const sessions = new Map<string, SessionTracker>();
-      const text = (record: DelimitedRecord, index: number | undefined): string | null => {
-        if (index === undefined) return null;
-        const value = record.fields[index];
-        return value === undefined || value === '' ? null : value;
-      };
       let missingZone: { count: number; line: number } | undefined;
-      const iStudent = col('Anon Student Id') as number;
-      const iTime = col('Time') as number;
-      const iZone = col('Time Zone');
-      const iSession = col('Session Id');
+      let knownZone = '';
+      let lastStudent = '';
+      let lastSession: string | null = null;
+      let tracker: SessionTracker | undefined;
 
-      for (;;) {
-        const records = await reader.readRecords(options, 1024);
-        if (records.length === 0) break;
+      const trackerFor = async (student: string, sessionId: string | null): Promise<SessionTracker> => {
+        const key = `${student}\u0000${sessionId ?? ''}`;
+        let found = sessions.get(key);
+        if (found === undefined) {
+          const writer = await ctx.sink.openStream({
+            kind: 'interaction_log',
+            target: { participantId: student, ...(sessionId === null ? {} : { sessionId }) },
+            time: { kind: 'epoch' },
+            provenance,
+          });
+          found = { writer, variants: new Set() };
+          sessions.set(key, found);
+        }
+        return found;
+      };
+
+      const zoneOf = (record: DelimitedRecord): string => {
+        const zone = layout.zone < 0 ? '' : (record.fields[layout.zone] ?? '').trim();
+        if (zone === knownZone && zone !== '') return zone;
+        if (zone === '') {
+          missingZone ??= { count: 0, line: record.line };
+          missingZone.count += 1;
+          return ctx.timeZone;
+        }
+        if (!isKnownTimeZone(zone)) {
+          throw recordError(path, record, `Time Zone "${zone}" is not a time zone name Weft knows (an IANA name such as US/Eastern or Europe/Berlin)`, layout.zone);
+        }
+        knownZone = zone;
+        return zone;
+      };
+
+      for await (const batch of delimitedBatches(reader, options)) {
         ctx.sink.progress(reader.bytesRead);
-        for (const record of records) {
-          if (record.fields.length === 0) continue;
-          checkWidth(path, header, record, delimiterName);
-          const student = text(record, iStudent);
-          if (student === null) throw recordError(path, record, 'Anon Student Id is empty', iStudent);
-          const sessionId = text(record, iSession);
-          const key = `${student}\u0000${sessionId ?? ''}`;
-          let tracker = sessions.get(key);
-          if (tracker === undefined) {
-            const writer = await ctx.sink.openStream({
-              kind: 'interaction_log',
-              target: { participantId: student, ...(sessionId === null ? {} : { sessionId }) },
-              time: { kind: 'epoch' },
-              provenance: { format: 'datashop-tx', kc_models: layout.kcModels.map((m) => m.model) },
-            });
-            tracker = { writer, variants: new Set() };
-            sessions.set(key, tracker);
+        for (const record of batch) {
+          const fields = record.fields;
+          if (fields.length !== layout.width) checkWidth(path, header, record, delimiterName);
+          const student = fields[layout.student] ?? '';
+          if (student === '') throw recordError(path, record, 'Anon Student Id is empty', layout.student);
+          const sessionId = cell(fields, layout.session);
+          if (tracker === undefined || student !== lastStudent || sessionId !== lastSession) {
+            tracker = await trackerFor(student, sessionId);
+            lastStudent = student;
+            lastSession = sessionId;
           }
-          if (!tracker.writer.accepted) {
-            tracker.writer.event(0, { kind: 'refused' });
+          const writer = tracker.writer;
+          if (!writer.accepted) {
+            writer.event(0, { kind: 'refused' });
             continue;
           }
 
-          const timeText = (record.fields[iTime] ?? '').trim();
-          const local = parseLocalDateTime(timeText);
-          if (local === null) {
-            if (SPREADSHEET_DAMAGED_TIME.test(timeText)) {
-              throw recordError(path, record, `Time "${timeText}" has lost its date and hour: a spreadsheet program reformatted the column as mm:ss.0 when it saved the file. Re-export from DataShop, or format the column as yyyy-mm-dd hh:mm:ss before saving`, iTime);
-            }
-            throw recordError(path, record, `Time "${timeText}" is not a DataShop time (YYYY-MM-DD HH:MM:SS)`, iTime);
-          }
-          let zone = iZone === undefined ? '' : (record.fields[iZone] ?? '').trim();
-          if (zone === '') {
-            missingZone ??= { count: 0, line: record.line };
-            missingZone.count += 1;
-            zone = ctx.timeZone;
-          } else if (!isKnownTimeZone(zone)) {
-            throw recordError(path, record, `Time Zone "${zone}" is not a time zone name Weft knows (an IANA name such as US/Eastern or Europe/Berlin)`, iZone);
-          }
-          const t = zonedToEpochUs(zone, local.year, local.month, local.day, local.hour, local.minute, local.second, local.micro);
-
-          const durationIndex = col('Duration (sec)');
-          const durationSeconds = durationIndex === undefined ? null : numbers.read(record, durationIndex, 'Duration (sec)');
-          const attemptIndex = col('Attempt At Step');
-          const attempt = attemptIndex === undefined ? null : numbers.read(record, attemptIndex, 'Attempt At Step');
-          const responseType = text(record, col('Student Response Type'));
+          const t = times.read(record, layout.time, 'Time', zoneOf(record));
+          const durationText = cell(fields, layout.duration);
+          const durationSeconds = durationText === null ? null : numbers.read(record, layout.duration, 'Duration (sec)');
+          const attemptText = cell(fields, layout.attempt);
+          const attempt = attemptText === null ? null : numbers.read(record, layout.attempt, 'Attempt At Step');
+          const responseType = cell(fields, layout.responseType);
 
           const attributes: Record<string, unknown> = {};
           if (sessionId !== null) attributes['session'] = sessionId;
-          for (const { name, index } of layout.other) {
-            const value = record.fields[index];
-            if (value !== undefined && value !== '') attributes[name] = value;
+          fillNamed(attributes, layout.other, fields);
+          const levels: Record<string, unknown> = {};
+          if (fillNamed(levels, layout.levels, fields)) attributes['levels'] = levels;
+          let kcs: Record<string, string[]> | undefined;
+          let skill: string | null = null;
+          for (let m = 0; m < layout.kcModels.length; m += 1) {
+            const model = layout.kcModels[m] as Layout['kcModels'][number];
+            const values = kcsOf(fields, model.indices);
+            if (values.length === 0) continue;
+            (kcs ??= {})[model.model] = values;
+            if (m === 0) skill = values.join(';');
           }
-          const levels: Record<string, string> = {};
-          for (const { name, index } of layout.levels) {
-            const value = record.fields[index];
-            if (value) levels[name] = value;
+          if (kcs !== undefined) attributes['kc'] = kcs;
+          const categories: Record<string, unknown> = {};
+          if (fillNamed(categories, layout.kcCategories, fields)) attributes['kc_category'] = categories;
+          const custom: Record<string, unknown> = {};
+          if (fillNamed(custom, layout.customFields, fields)) attributes['cf'] = custom;
+          let conditions: { name: string; type: string }[] | undefined;
+          for (const { name, type } of layout.conditions) {
+            const value = fields[name];
+            if (value) (conditions ??= []).push({ name: value, type: type < 0 ? '' : (fields[type] ?? '') });
           }
-          if (Object.keys(levels).length > 0) attributes['levels'] = levels;
-          const kcs: Record<string, string[]> = {};
-          for (const { model, indices } of layout.kcModels) {
-            const values = indices.flatMap((i) => (record.fields[i] ?? '').split('~~')).filter((v) => v !== '');
-            if (values.length > 0) kcs[model] = [...new Set(values)];
+          if (conditions !== undefined) {
+            attributes['conditions'] = conditions;
+            tracker.variants.add((conditions[0] as { name: string }).name);
           }
-          if (Object.keys(kcs).length > 0) attributes['kc'] = kcs;
-          const custom: Record<string, string> = {};
-          for (const { name, index } of layout.customFields) {
-            const value = record.fields[index];
-            if (value) custom[name] = value;
-          }
-          if (Object.keys(custom).length > 0) attributes['cf'] = custom;
-          const conditions = layout.conditions
-            .map(({ name, type }) => ({ name: record.fields[name] ?? '', type: type === undefined ? '' : (record.fields[type] ?? '') }))
-            .filter((c) => c.name !== '');
-          if (conditions.length > 0) attributes['conditions'] = conditions;
-          const firstCondition = conditions[0]?.name;
-          if (firstCondition !== undefined) tracker.variants.add(firstCondition);
 
-          const firstModel = layout.kcModels[0];
-          tracker.writer.event(
+          writer.event(
             t,
             {
               kind: responseType === null ? 'transaction' : (EVENT_KIND[responseType] ?? responseType.toLowerCase()),
               durationUs: durationSeconds === null ? null : Math.round(durationSeconds * 1e6),
-              problem: text(record, col('Problem Name')),
-              step: text(record, col('Step Name')),
-              selection: text(record, col('Selection')),
-              action: text(record, col('Action')),
-              input: text(record, col('Input')),
-              outcome: text(record, col('Outcome')),
-              skill: firstModel === undefined ? null : ((kcs[firstModel.model] ?? []).join(';') || null),
+              problem: cell(fields, layout.problem),
+              step: cell(fields, layout.step),
+              selection: cell(fields, layout.selection),
+              action: cell(fields, layout.action),
+              input: cell(fields, layout.input),
+              outcome: cell(fields, layout.outcome)?.toUpperCase() ?? null,
+              skill,
               attempt: attempt === null ? null : Math.round(attempt),
-              feedback: text(record, col('Feedback Text')),
+              feedback: cell(fields, layout.feedback),
               attributes,
             },
             record.line,
@@ -224,10 +309,10 @@ export const datashopTx: Importer = {
       }
 
       const varying: string[] = [];
-      for (const [key, tracker] of sessions) {
-        if (!tracker.writer.accepted) continue;
-        const variants = [...tracker.variants];
-        if (variants.length === 1) tracker.writer.describeSession({ variant: variants[0] as string });
+      for (const [key, session] of sessions) {
+        if (!session.writer.accepted) continue;
+        const variants = [...session.variants];
+        if (variants.length === 1) session.writer.describeSession({ variant: variants[0] as string });
         else if (variants.length > 1) varying.push(`"${key.split('\u0000')[1] || key.split('\u0000')[0]}" (${variants.slice(0, 3).join(', ')})`);
       }
       if (varying.length > 0) {
@@ -244,6 +329,7 @@ export const datashopTx: Importer = {
           count: missingZone.count,
         });
       }
+      times.flushWarnings(ctx.sink);
       numbers.flushWarnings(ctx.sink);
     } finally {
       await reader.close();
