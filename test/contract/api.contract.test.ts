@@ -164,6 +164,19 @@ describe.each(transports)('the API over the %s transport', (_name, makeClient) =
     expect(invalid.message).toContain('view');
   });
 
+  it('model.list gives each model its card and origin; scoring or evaluating an unknown model is NOT_FOUND', async () => {
+    const listing = await client.call('model.list', {});
+    for (const m of listing.models) {
+      expect(m.card.id).toBe(m.id);
+      expect(['study', 'shipped']).toContain(m.origin);
+    }
+    expect((await failure(client.call('model.predict', { model_id: 'no-such-model' }))).code).toBe('NOT_FOUND');
+    const evaluation = await failure(client.call('model.evaluate', { model_id: 'no-such-model', labels: { tier: 'affect', targets: [{ output: 'confusion', positive: ['CONFUSED'] }] } }));
+    expect(evaluation.code).toBe('NOT_FOUND');
+    expect(evaluation.message).toContain('weft predict');
+    expect((await failure(client.call('model.compare', { model_id: 'x', output: 'confusion', reference: 'nonsense' }))).code).toBe('INVALID_INPUT');
+  });
+
   it('session.import recognises files it has seen and reports the change as an event', async () => {
     const seen: EventEnvelope[] = [];
     let stop = (): void => undefined;

@@ -255,10 +255,11 @@ describe('desktop mode', () => {
     expect(await page.locator('.topbar .mode').textContent()).toBe('Desktop');
     type TestWindow = Window & { weftTest: { calls: string[]; emit(event: unknown): void } };
     const calls = (): Promise<string[]> => page.evaluate(() => [...(window as unknown as TestWindow).weftTest.calls]);
-    expect(new Set(await calls())).toEqual(new Set(['study.status', 'participant.list', 'session.list', 'stream.list']));
+    const overviewCalls = ['study.status', 'participant.list', 'session.list', 'stream.list', 'erasure.list'];
+    expect(new Set(await calls())).toEqual(new Set(overviewCalls));
     const before = (await calls()).length;
     await page.evaluate(() => (window as unknown as TestWindow).weftTest.emit({ seq: 1, name: 'study.changed', payload: { reason: 'test' } }));
-    await expect.poll(async () => (await calls()).length).toBe(before + 4);
+    await expect.poll(async () => (await calls()).length).toBe(before + overviewCalls.length);
   });
 });
 

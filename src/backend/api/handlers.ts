@@ -6,6 +6,7 @@ import { MODALITIES, type Modality } from '../../core/study/modalities.js';
 import { parseIsoInstant } from '../../core/study/instants.js';
 import { readerToArrowIpc } from '../arrow.js';
 import { runImport } from '../import/job.js';
+import { createModelHandlers } from './modelHandlers.js';
 import { alignClocks, type MarkerStream } from '../clock/align.js';
 import { checkReadOnlyQuery, cleanDuckMessage } from '../sql/guard.js';
 import { appendAudit, auditRowToEntry, verifyAudit } from '../store/audit.js';
@@ -74,6 +75,7 @@ export function createHandlers(study: Study): Handlers {
   const read = <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => study.db.read(fn);
 
   const handlers: Handlers = {
+    ...createModelHandlers(study),
     'study.info': async () => study.info(),
 
     'study.status': async () =>

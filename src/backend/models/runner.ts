@@ -8,6 +8,8 @@ import { affectConsent, type ConsentRefusal } from './consent.js';
 import { OnnxWorker } from './onnxWorker.js';
 import type { LoadedModel } from './registry.js';
 import { buildWindows, type FeatureWindows } from './windows.js';
+import { jobProgress, type JobProgress } from '../jobs/progress.js';
+import type { EventSink } from '../../core/api/events.js';
 
 export interface PredictOptions {
   /** Sessions to score; every session of the study when absent. */
@@ -15,6 +17,8 @@ export interface PredictOptions {
   readonly actor: string;
   /** Windows per onnxruntime call. */
   readonly batchSize?: number;
+  /** Progress (windows, inference, storing) as job.progress events. */
+  readonly events?: EventSink;
 }
 
 /** What `weft predict` reports: JSON-safe. */
@@ -64,9 +68,22 @@ export async function inferWindows(worker: OnnxWorker, model: LoadedModel, windo
  * replaces the old one completely or not at all.
  */
 export async function predict(study: Study, model: LoadedModel, options: PredictOptions): Promise<PredictionSummary> {
-  const name = `Model ${model.id} ${model.version}`;
   const all = options.sessions ?? (await study.db.read(async (conn) => (await conn.all('SELECT session_id FROM sessions ORDER BY session_id')).map((r) => String(r['session_id']))));
   const { allowed, refused } = await affectConsent(study, all);
+  const progress = jobProgress(options.events, `Scoring with ${model.id} ${model.version}`, 'steps', 3);
+  try {
+    const summary = await scoreAndStore(study, model, options, allowed, refused, progress);
+    progress.finish(`${summary.windows_scored} windows scored, ${summary.windows_skipped} skipped`);
+    return summary;
+  } catch (error) {
+    progress.fail(error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+async function scoreAndStore(study: Study, model: LoadedModel, options: PredictOptions, allowed: string[], refused: ConsentRefusal[], progress: JobProgress): Promise<PredictionSummary> {
+  const name = `Model ${model.id} ${model.version}`;
+  await progress.step(0, `building windows for ${allowed.length} session${allowed.length === 1 ? '' : 's'}`);
   const t0 = performance.now();
   const windows: FeatureWindows =
     allowed.length === 0
@@ -74,6 +91,7 @@ export async function predict(study: Study, model: LoadedModel, options: Predict
       : await buildWindows(study, model.card.inputs, { sessions: allowed, model: name });
   const t1 = performance.now();
   let probabilities: Float32Array = new Float32Array();
+  await progress.step(1, `scoring ${windows.windows.length} windows`);
   if (windows.windows.length > 0) {
     const worker = await OnnxWorker.open(model.bytes, { file: `${model.dir}/model.onnx` });
     try {
@@ -83,6 +101,7 @@ export async function predict(study: Study, model: LoadedModel, options: Predict
     }
   }
   const t2 = performance.now();
+  await progress.step(2, 'storing the predictions');
   const runId = randomUUID();
   const labels = model.card.outputs.labels.map((l) => l.name);
   const { written, replaced } = await study.db.write(async (conn) => {

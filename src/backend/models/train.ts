@@ -28,6 +28,8 @@ import { writeOnnxModel } from './onnxWrite.js';
 import { listModels, registerModel, studyModelsDir, type LoadedModel } from './registry.js';
 import { buildNetwork, extractWeights, tensorflow, trainNetwork, type FitOptions, type TfModule } from './tfjs.js';
 import { buildWindows } from './windows.js';
+import { jobProgress, type JobProgress } from '../jobs/progress.js';
+import type { EventSink } from '../../core/api/events.js';
 
 export const DEFAULT_FIT: Readonly<Record<Architecture['family'], Omit<FitOptions, 'seed'>>> = {
   logistic_regression: { epochs: 60, minSteps: 150, batchSize: 64, learningRate: 0.05, l2: 1e-3 },
@@ -58,6 +60,8 @@ export interface TrainRequest {
   readonly script?: string;
   readonly producer?: string;
   readonly actor: string;
+  /** Progress of the folds and the final fit, as job.progress events. */
+  readonly events?: EventSink;
 }
 
 export interface TrainResult {
@@ -171,6 +175,18 @@ function evaluationEntry(output: string, report: BinaryReport, folds: number, sk
  * TensorFlow.js's outputs, and registration in the study's own models folder.
  */
 export async function trainModel(study: Study, request: TrainRequest): Promise<TrainResult> {
+  const progress = jobProgress(request.events, `Training ${request.id}`, 'steps', null);
+  try {
+    const result = await train(study, request, progress);
+    progress.finish(`${result.summary.id} ${result.summary.version} registered`);
+    return result;
+  } catch (error) {
+    progress.fail(error instanceof Error ? error.message : String(error));
+    throw error;
+  }
+}
+
+async function train(study: Study, request: TrainRequest, progress: JobProgress): Promise<TrainResult> {
   const started = performance.now();
   const inputs = inputsSchema.parse(request.inputs);
   const rule = labelRuleSchema.parse(request.labels);
@@ -238,7 +254,10 @@ export async function trainModel(study: Study, request: TrainRequest): Promise<T
 
   const oof = new Float32Array(data.n * L).fill(Number.NaN);
   const foldsSkipped: { participant_id: string; reason: string }[] = [];
-  for (const p of participantIds) {
+  const steps = participantIds.length + 1;
+  progress.setTotal(steps);
+  for (const [fold, p] of participantIds.entries()) {
+    await progress.step(fold, `cross-validation: fold ${fold + 1} of ${participantIds.length} (${p} held out)`);
     const trainIdx: number[] = [];
     const testIdx: number[] = [];
     data.participants.forEach((q, i) => (q === p ? testIdx : trainIdx).push(i));
@@ -275,6 +294,7 @@ export async function trainModel(study: Study, request: TrainRequest): Promise<T
   });
   const t2 = performance.now();
 
+  await progress.step(steps - 1, 'final fit on every participant');
   const standardizer = fitStandardizer(data.x, F);
   const final = buildNetwork(tf, architecture, F, T, L, fit);
   let weights: ModelWeights;

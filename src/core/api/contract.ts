@@ -25,6 +25,17 @@ import {
   studyStatusSchema,
   timelineKindSchema,
 } from './schemas.js';
+import {
+  modelCompareInputSchema,
+  modelCompareResultSchema,
+  modelEvaluateInputSchema,
+  modelEvaluateResultSchema,
+  modelListSchema,
+  modelPredictInputSchema,
+  modelPredictResultSchema,
+  modelTrainInputSchema,
+  modelTrainResultSchema,
+} from './modelSchemas.js';
 
 /**
  * The one API of Weft. Every method is declared here once, named noun.verb, with the schemas
@@ -225,6 +236,33 @@ export const contract = {
     input: clockAlignInputSchema,
     output: clockAlignResultSchema,
     mutates: true,
+  }),
+  'model.list': method({
+    summary: "Affect detectors this study can run: its own trained models, then those shipped with Weft, each with its model card; folders that are not a valid model are listed with why.",
+    input: noInput,
+    output: modelListSchema,
+  }),
+  'model.predict': method({
+    summary: 'Score sessions with one model (or the latest version of every model) and store the predictions; a re-run of a model version replaces its old predictions atomically. Sessions without consent to affect inferences are refused and reported.',
+    input: modelPredictInputSchema,
+    output: modelPredictResultSchema,
+    mutates: true,
+  }),
+  'model.train': method({
+    summary: "Train a detector on an annotation tier (logistic regression, MLP or GRU over feature windows), evaluate it by leave-one-participant-out cross-validation, export it to ONNX with its model card and register it in the study's models.",
+    input: modelTrainInputSchema,
+    output: modelTrainResultSchema,
+    mutates: true,
+  }),
+  'model.evaluate': method({
+    summary: "A model's stored predictions against an annotation tier: AUC, F1, Cohen's kappa, Brier score and reliability, per participant and overall, with participant-bootstrap intervals, beside majority-class and shuffled-label baselines.",
+    input: modelEvaluateInputSchema,
+    output: modelEvaluateResultSchema,
+  }),
+  'model.compare': method({
+    summary: "A model's stored predictions against a numeric reference the data carries (another detector's output kept from an import): Spearman, RMSE and AUC at a stated quantile, per participant and overall.",
+    input: modelCompareInputSchema,
+    output: modelCompareResultSchema,
   }),
   'sql.query': method({
     summary: 'A read-only SELECT over the documented views (docs/schema.md).',
