@@ -1,13 +1,17 @@
+import { readFileSync } from 'node:fs';
 import { userInfo } from 'node:os';
 import { resolve } from 'node:path';
 import { createClient, type WeftClient } from '../core/api/client.js';
 import { createInProcessTransport } from '../core/api/inProcess.js';
+import { WeftError } from '../core/errors.js';
+import { PASSPHRASE_ENV } from '../backend/store/encryption.js';
 import { Workspace } from '../backend/workspace.js';
 import { ProgressRenderer } from './progress.js';
 
 export interface StudyOptions {
   readonly study: string;
   readonly json?: boolean;
+  readonly passphraseFile?: string;
 }
 
 export function cliActor(): string {
@@ -16,6 +20,26 @@ export function cliActor(): string {
   } catch {
     return 'cli';
   }
+}
+
+/**
+ * An encrypted study's passphrase: from --passphrase-file (first line), else WEFT_PASSPHRASE.
+ * Never an argument of its own, which any user could read in the process list.
+ */
+export function studyPassphrase(options: StudyOptions, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  if (options.passphraseFile !== undefined) {
+    let text: string;
+    try {
+      text = readFileSync(options.passphraseFile, 'utf8');
+    } catch (error) {
+      throw new WeftError('NOT_FOUND', `Cannot read the passphrase file ${options.passphraseFile}: ${error instanceof Error ? error.message : String(error)}`);
+    }
+    const passphrase = text.split(/\r?\n/, 1)[0] ?? '';
+    if (passphrase === '') throw new WeftError('INVALID_INPUT', `The passphrase file ${options.passphraseFile} is empty`);
+    return passphrase;
+  }
+  const fromEnv = env[PASSPHRASE_ENV];
+  return fromEnv === undefined || fromEnv === '' ? undefined : fromEnv;
 }
 
 export function studyDir(options: StudyOptions): string {
@@ -29,7 +53,8 @@ export async function withStudy<T>(
   run: (client: WeftClient, workspace: Workspace) => Promise<T>,
 ): Promise<T> {
   const actor = cliActor();
-  const workspace = await Workspace.open(studyDir(options), { actor, readOnly: access.readOnly });
+  const passphrase = studyPassphrase(options);
+  const workspace = await Workspace.open(studyDir(options), { actor, readOnly: access.readOnly, ...(passphrase === undefined ? {} : { passphrase }) });
   const client = createClient(createInProcessTransport(workspace.handlers, workspace.hub, actor));
   const progress = new ProgressRenderer();
   const unsubscribe = options.json === true ? () => undefined : client.on(progress.onEvent);

@@ -7,6 +7,7 @@ import { registerModels } from './commands/models.js';
 import { registerTrain } from './commands/train.js';
 import { registerConsent } from './commands/consent.js';
 import { registerDemo } from './commands/demo.js';
+import { registerEncryption } from './commands/encrypt.js';
 import { registerExport } from './commands/export.js';
 import { registerReport } from './commands/report.js';
 import { registerRetention } from './commands/retention.js';
@@ -22,6 +23,7 @@ export function buildProgram(): Command {
     .description('Weft: multimodal learning-analytics workbench. Face, gaze and tutor logs on one timeline, on your machine.')
     .option('--study <dir>', 'study folder', process.cwd())
     .option('--json', 'machine-readable JSON output')
+    .option('--passphrase-file <file>', 'an encrypted study\'s passphrase, read from the first line of this file (or set WEFT_PASSPHRASE)')
     .showHelpAfterError('(run "weft --help" or "weft <command> --help" for usage)')
     .exitOverride();
   registerInit(program);
@@ -39,6 +41,7 @@ export function buildProgram(): Command {
   registerRetention(program);
   registerReport(program);
   registerAudit(program);
+  registerEncryption(program);
   const overrideAll = (command: Command): void => {
     command.exitOverride();
     command.commands.forEach(overrideAll);

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { BrowserWindow, app, dialog, ipcMain, protocol, session } from 'electron';
+import { BrowserWindow, app, dialog, ipcMain, protocol, safeStorage, session } from 'electron';
 import { INVOKE_CHANNEL } from '../core/api/ipc.js';
 import { toErrorData } from '../core/errors.js';
 import { Workspace } from '../backend/workspace.js';
@@ -16,6 +16,7 @@ import {
   writeDesktopSettings,
 } from './launch.js';
 import { createQuitGuard } from './lifecycle.js';
+import { KEYCHAIN_FILE, StudyKeychain, openWithKeychain } from './studyKeychain.js';
 import {
   APP_ENTRY_URL,
   APP_SCHEME,
@@ -99,7 +100,7 @@ async function openStudy(settingsPath: string): Promise<Workspace | null> {
     if (!(await confirmCreateStudy(dir))) return null;
     return Workspace.create(dir, { name: defaultStudyName(dir), actor });
   }
-  return Workspace.open(dir, { actor });
+  return openWithKeychain(dir, actor, new StudyKeychain(join(app.getPath('userData'), KEYCHAIN_FILE), safeStorage));
 }
 
 function createMainWindow(opened: Workspace): BrowserWindow {

@@ -8,6 +8,7 @@ import {
 import { open, rename, rm, stat } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { WeftError } from '../../core/errors.js';
+import { loadEncryptionWriter, PASSPHRASE_ENV } from './encryption.js';
 
 async function syncFile(path: string): Promise<void> {
   const handle = await open(path, 'r');
@@ -148,7 +149,7 @@ export class Database {
     private readonly instance: DuckDBInstance,
     readonly path: string,
     readonly readOnly: boolean,
-    private readonly encryptionKey: string | undefined,
+    private encryptionKey: string | undefined,
   ) {}
 
   static async open(path: string, options: OpenOptions): Promise<Database> {
@@ -164,21 +165,22 @@ export class Database {
       await host.run(`SET GLOBAL TimeZone = 'UTC'`);
       const attachOptions = [options.readOnly ? 'READ_ONLY' : 'READ_WRITE'];
       if (options.encryptionKey !== undefined) {
-        // DuckDB 1.5 writes encrypted files with OpenSSL from its httpfs extension, which an
-        // offline install cannot load; without it DuckDB refuses unless this flag accepts its
-        // bundled mbedtls, which it describes as not securely encrypted. See docs/privacy.md.
-        await host.run(`SET force_mbedtls_unsafe = true`);
+        if (!options.readOnly) await loadEncryptionWriter(host);
         attachOptions.push(`ENCRYPTION_KEY ${sqlString(options.encryptionKey)}`);
       }
       await host.run(`ATTACH ${sqlString(path)} AS ${CATALOG} (${attachOptions.join(', ')})`);
     } catch (error) {
       host.closeSync();
       instance.closeSync();
-      throw translateOpenError(path, error);
+      throw error instanceof WeftError ? error : translateOpenError(path, error);
     }
     host.closeSync();
     openInThisProcess.add(path);
     return new Database(instance, path, options.readOnly, options.encryptionKey);
+  }
+
+  get encrypted(): boolean {
+    return this.encryptionKey !== undefined;
   }
 
   async connect(): Promise<Connection> {
@@ -238,30 +240,50 @@ export class Database {
    * reads in flight and holds new ones back until the new file is attached.
    */
   async compact(): Promise<{ bytesBefore: number; bytesAfter: number }> {
+    return this.rewrite(this.encryptionKey);
+  }
+
+  /**
+   * Rewrites the database under another key: encrypts a plain database, changes the key, or
+   * (undefined) decrypts. The old file stays in place until the new one is complete.
+   */
+  async rekey(key: string | undefined): Promise<{ bytesBefore: number; bytesAfter: number }> {
+    return this.rewrite(key);
+  }
+
+  private async rewrite(key: string | undefined): Promise<{ bytesBefore: number; bytesAfter: number }> {
     if (this.readOnly) throw new WeftError('STUDY_READ_ONLY', `The study database ${this.path} is open read-only`);
     const run = this.writeLock.run(async () => {
       if (this.activeReads > 0) await new Promise<void>((resolve) => (this.readsDrained = resolve));
       this.readsDrained = undefined;
-      this.writer?.raw.closeSync();
-      this.writer = undefined;
-      const fresh = `${this.path}.compacting`;
-      await rm(fresh, { force: true });
-      const bytesBefore = (await stat(this.path)).size;
       const host = await this.instance.connect();
       try {
-        const key = this.encryptionKey === undefined ? '' : ` (ENCRYPTION_KEY ${sqlString(this.encryptionKey)})`;
-        await host.run(`ATTACH ${sqlString(fresh)} AS weft_compacted${key}`);
-        await host.run(`COPY FROM DATABASE ${CATALOG} TO weft_compacted`);
-        await host.run(`DETACH weft_compacted`);
+        if (key !== undefined && this.encryptionKey === undefined) await loadEncryptionWriter(host);
+        this.writer?.raw.closeSync();
+        this.writer = undefined;
+        const fresh = `${this.path}.compacting`;
+        await rm(fresh, { force: true });
+        const bytesBefore = (await stat(this.path)).size;
+        const keyOption = key === undefined ? '' : `, ENCRYPTION_KEY ${sqlString(key)}`;
+        try {
+          await host.run(`ATTACH ${sqlString(fresh)} AS weft_compacted (READ_WRITE${keyOption})`);
+          await host.run(`COPY FROM DATABASE ${CATALOG} TO weft_compacted`);
+          await host.run(`DETACH weft_compacted`);
+        } catch (error) {
+          await host.run(`DETACH DATABASE IF EXISTS weft_compacted`).catch(() => undefined);
+          await rm(fresh, { force: true });
+          throw error;
+        }
         await host.run(`DETACH ${CATALOG}`);
         await syncFile(fresh);
         await rename(fresh, this.path);
         await syncFile(dirname(this.path));
-        await host.run(`ATTACH ${sqlString(this.path)} AS ${CATALOG} (READ_WRITE${key === '' ? '' : `, ENCRYPTION_KEY ${sqlString(this.encryptionKey ?? '')}`})`);
+        await host.run(`ATTACH ${sqlString(this.path)} AS ${CATALOG} (READ_WRITE${keyOption})`);
+        this.encryptionKey = key;
+        return { bytesBefore, bytesAfter: (await stat(this.path)).size };
       } finally {
         host.closeSync();
       }
-      return { bytesBefore, bytesAfter: (await stat(this.path)).size };
     });
     this.compacting = run;
     try {
@@ -297,8 +319,23 @@ function translateOpenError(path: string, error: unknown): WeftError {
       { details: { pid: Number(lock[3]) }, cause: error },
     );
   }
-  if (/without a key|Wrong encryption key/i.test(message)) {
-    return new WeftError('UNAUTHORIZED', `The study database ${path} is encrypted and the key given does not open it`, { cause: error });
+  if (/without a key/i.test(message)) {
+    return new WeftError('UNAUTHORIZED', `The study database ${path} is encrypted: give its passphrase (--passphrase-file FILE, or ${PASSPHRASE_ENV})`, {
+      details: { reason: 'passphrase_required' },
+      cause: error,
+    });
+  }
+  if (/Wrong encryption key/i.test(message)) {
+    return new WeftError('UNAUTHORIZED', `The study database ${path} is encrypted and the passphrase given does not open it`, {
+      details: { reason: 'wrong_passphrase' },
+      cause: error,
+    });
+  }
+  if (/key is explicitly specified, but database .* is not encrypted/i.test(message)) {
+    return new WeftError('INVALID_INPUT', `The study database ${path} is not encrypted; open it without a passphrase`, {
+      details: { reason: 'not_encrypted' },
+      cause: error,
+    });
   }
   if (STORAGE_VERSION_PATTERN.test(message)) {
     return new WeftError('SCHEMA_TOO_NEW', `The study database ${path} was written by a newer DuckDB than this Weft has: ${message}`, {

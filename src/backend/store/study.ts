@@ -11,13 +11,15 @@ import { syncFields } from '../privacy/fields.js';
 import { newPseudonymKey } from '../privacy/pseudonym.js';
 import { appendAudit } from './audit.js';
 import { Database, type Connection } from './duck.js';
+import { studyDatabaseKey } from './encryption.js';
 import { LATEST_SCHEMA_VERSION, MIGRATIONS, migrationChecksum } from './migrations.js';
 import { viewStatements } from './views.js';
 
 export interface OpenStudyOptions {
   readonly readOnly?: boolean;
   readonly actor: string;
-  readonly encryptionKey?: string;
+  /** For an encrypted study: the passphrase its database key is derived from. */
+  readonly passphrase?: string;
 }
 
 export interface CreateStudyOptions {
@@ -66,6 +68,7 @@ export class Study {
       schema_version: this.schemaVersion,
       created_at: this.file.created_at,
       read_only: this.readOnly,
+      encrypted: this.db.encrypted,
     };
   }
 
@@ -126,7 +129,7 @@ export class Study {
       throw new WeftError('NOT_A_STUDY', `${dir} has ${STUDY_FILE} but its database ${DATABASE_FILE} is missing`);
     }
     const readOnly = options.readOnly ?? false;
-    const dbOptions = { readOnly, ...(options.encryptionKey === undefined ? {} : { encryptionKey: options.encryptionKey }) };
+    const dbOptions = { readOnly, ...(options.passphrase === undefined ? {} : { encryptionKey: studyDatabaseKey(options.passphrase, file.study_id) }) };
     let db = await Database.open(dbPath, dbOptions);
     try {
       const state = await inspect(db, dir);
@@ -153,6 +156,26 @@ export class Study {
     }
   }
 
+  /**
+   * Encrypts the database under a passphrase, changes its passphrase, or (undefined) decrypts it,
+   * by rewriting it into a fresh file; audited. After encrypting, the file is checked for a
+   * value every study holds in clear text otherwise (its id), so a silent failure cannot pass.
+   */
+  async setPassphrase(passphrase: string | undefined, actor: string): Promise<{ encrypted: boolean; bytes_before: number; bytes_after: number }> {
+    const wasEncrypted = this.db.encrypted;
+    if (passphrase === undefined && !wasEncrypted) {
+      throw new WeftError('INVALID_INPUT', `The study ${this.dir} is not encrypted`, { details: { reason: 'not_encrypted' } });
+    }
+    const key = passphrase === undefined ? undefined : studyDatabaseKey(passphrase, this.file.study_id);
+    const bytes = await this.db.rekey(key);
+    if (key !== undefined && (await readFile(this.db.path)).includes(this.file.study_id)) {
+      throw new WeftError('INTERNAL', `The study database ${this.db.path} still holds clear text after encrypting it`);
+    }
+    const action = passphrase === undefined ? 'study.decrypt' : wasEncrypted ? 'study.passphrase_change' : 'study.encrypt';
+    await this.db.write((conn) => appendAudit(conn, { actor, action, target: this.file.study_id, detail: { cipher: key === undefined ? null : 'AES-GCM (DuckDB)', kdf: key === undefined ? null : 'scrypt' } }));
+    return { encrypted: key !== undefined, bytes_before: bytes.bytesBefore, bytes_after: bytes.bytesAfter };
+  }
+
   /** The secret behind participant pseudonyms; it never leaves the database. */
   async pseudonymKey(): Promise<string> {
     this.cachedKey ??= String(await this.db.read((conn) => conn.scalar(`SELECT value FROM weft.meta WHERE key = 'pseudonym_key'`)));
@@ -166,7 +189,7 @@ export class Study {
   }
 }
 
-async function readStudyFile(dir: string): Promise<StudyFile> {
+export async function readStudyFile(dir: string): Promise<StudyFile> {
   const path = join(dir, STUDY_FILE);
   let text: string;
   try {

@@ -28,6 +28,8 @@ export const studyInfoSchema = z.object({
   schema_version: z.number().int(),
   created_at: isoInstant,
   read_only: z.boolean(),
+  /** The database file is encrypted at rest (DuckDB AES-GCM, key derived from a passphrase). */
+  encrypted: z.boolean(),
 });
 export type StudyInfo = z.infer<typeof studyInfoSchema>;
 
