@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromium, type BrowserContext } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { WeftError } from '../../core/errors.js';
 
 /**
@@ -46,6 +46,8 @@ export function chromiumPath(): string {
 /** Runs fn with a fresh headless Chromium profile, closed and removed afterwards. */
 export async function withChromium<T>(fn: (context: BrowserContext) => Promise<T>, options: { args?: readonly string[] } = {}): Promise<T> {
   const profile = await mkdtemp(join(tmpdir(), 'weft-chromium-'));
+  // Loaded on first use: playwright-core costs every `weft` command about a second to import.
+  const { chromium } = await import('playwright-core');
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
