@@ -312,7 +312,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
         },
       };
 
-      await file.importer.parse({ file: file.source, sink, timeZone: study.file.settings.time_zone, openText: () => TextReader.open(file.source) });
+      await file.importer.parse({ file: file.source, sink, timeZone: study.file.settings.time_zone, studyDir: study.dir, openText: () => TextReader.open(file.source) });
       bytesBefore += file.source.bytes;
 
       const kept = consents.filter((c) => !state.erased.has(participantRef(pseudonymKey, c.participantId)));

@@ -197,8 +197,9 @@ export class AcceptedStreamWriter implements StreamWriter {
     if (this.kind !== 'video' && this.kind !== 'audio') misuse(this.kind, 'media');
     const start = this.toSession(f.startOffsetUs);
     this.track(start, f.durationUs === null ? start : start + Math.round(f.durationUs), undefined);
+    const stored = f.stored;
     this.layout.write([
-      randomUUID(), this.streamId, this.sessionId, this.source.path, false, this.source.sha256, this.source.bytes, f.container, f.codec,
+      randomUUID(), this.streamId, this.sessionId, stored?.path ?? this.source.path, stored !== undefined, stored?.sha256 ?? this.source.sha256, stored?.bytes ?? this.source.bytes, f.container, f.codec,
       f.width, f.height, f.fps, f.frames, f.durationUs, f.startOffsetUs,
     ]);
   }

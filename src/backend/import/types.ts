@@ -110,6 +110,15 @@ export interface MediaFields {
   readonly durationUs: number | null;
   /** Media time of the first frame (the container's start offset or edit list), microseconds. */
   readonly startOffsetUs: number;
+  /** The file the study plays, when it is not the imported one (a conversion Weft keeps in the study folder). */
+  readonly stored?: StoredMediaFile;
+}
+
+export interface StoredMediaFile {
+  /** Relative to the study folder. */
+  readonly path: string;
+  readonly sha256: string;
+  readonly bytes: number;
 }
 
 export interface AnnotationFields {
@@ -167,6 +176,8 @@ export interface ParseContext {
   readonly sink: ImportSink;
   /** IANA zone of the lab's clocks (study setting), for local times written without a zone. */
   readonly timeZone: string;
+  /** The study folder: where files Weft makes on import (converted recordings) are kept. */
+  readonly studyDir: string;
   /** Opens the file for reading as text; the parser closes it. */
   openText(): TextReader;
 }

@@ -29,6 +29,18 @@ function hasFfmpeg(): boolean {
   }
 }
 
+/** Runs `body` as if FFmpeg were not installed: WEFT_FFMPEG names a program that does not exist. */
+async function withoutFfmpeg<T>(body: () => Promise<T>): Promise<T> {
+  const before = process.env['WEFT_FFMPEG'];
+  process.env['WEFT_FFMPEG'] = join(REPO_ROOT, 'no-such-ffmpeg');
+  try {
+    return await body();
+  } finally {
+    if (before === undefined) delete process.env['WEFT_FFMPEG'];
+    else process.env['WEFT_FFMPEG'] = before;
+  }
+}
+
 const MEDIA_COLUMNS = 'container, codec, width, height, fps, frames, duration_us, start_offset_us';
 type MediaRow = [string, string, number | null, number | null, number | null, number | null, number | null, number];
 
@@ -234,9 +246,11 @@ describe('recordings in small fixtures', () => {
   it.skipIf(!hasFfmpeg())(needing(hasFfmpeg(), 'ffmpeg is not on the PATH')('the conversion command Weft gives turns an AVI into an MP4 it registers with the same timing'), async () => {
     const avi = join(study.root, 'lab camera.avi');
     await copyFile(fixture('mjpeg.avi'), avi);
-    const error = await study.client.call('session.import', { files: [avi], participant_id: 'P01', session_id: 'S01' }).then(
-      () => undefined,
-      (e: unknown) => e as WeftError,
+    const error = await withoutFfmpeg(() =>
+      study.client.call('session.import', { files: [avi], participant_id: 'P01', session_id: 'S01' }).then(
+        () => undefined,
+        (e: unknown) => e as WeftError,
+      ),
     );
     const command = /\n {2}(ffmpeg .*)$/.exec(error?.message ?? '')?.[1];
     expect(command).toBe(`ffmpeg -n -i "${avi}" -map 0:v:0 -map 0:a:0? -c:v libx264 -crf 18 -pix_fmt yuv420p -fps_mode passthrough -c:a aac -movflags +faststart "${join(study.root, 'lab camera.mp4')}"`);
@@ -374,26 +388,26 @@ describe('bad recordings get a clear error and leave the study unchanged', () =>
     expect(error.message).toContain(`-movflags +faststart ${fixture('mpeg4_part2.weft.mp4')}`);
   });
 
-  it('AVI is recognised, described and refused with the command that converts it', async () => {
+  it('without FFmpeg, AVI is recognised, described and refused with the command that converts it', async () => {
     const path = fixture('mjpeg.avi');
-    const error = await importError(path);
+    const error = await withoutFfmpeg(() => importError(path));
     expect(error.code).toBe('UNSUPPORTED_FORMAT');
     expect(error.location).toEqual({ file: path, field: 'container' });
     expect(error.message).toContain("is an AVI recording (JPEG video, 64×48, 10 frames/s, 1 s), a container Weft's player (Chromium) cannot read");
     expect(error.message).toContain(`ffmpeg -n -i ${path} -map 0:v:0 -map 0:a:0? -c:v libx264 -crf 18 -pix_fmt yuv420p -fps_mode passthrough -c:a aac -movflags +faststart ${fixture('mjpeg.mp4')}`);
   });
 
-  it('Windows Media (WMV) is recognised and refused the same way', async () => {
+  it('without FFmpeg, Windows Media (WMV) is recognised and refused the same way', async () => {
     const path = fixture('wmv2.wmv');
-    const error = await importError(path);
+    const error = await withoutFfmpeg(() => importError(path));
     expect(error.code).toBe('UNSUPPORTED_FORMAT');
     expect(error.message).toContain('is a Windows Media recording (WMV2 video, 64×48, 1 s)');
     expect(error.message).toContain('-fps_mode passthrough');
   });
 
-  it('Matroska that is not WebM is refused with the same advice', async () => {
+  it('without FFmpeg, Matroska that is not WebM is refused with the same advice', async () => {
     const path = fixture('vp8.mkv');
-    const error = await importError(path);
+    const error = await withoutFfmpeg(() => importError(path));
     expect(error.code).toBe('UNSUPPORTED_FORMAT');
     expect(error.location).toEqual({ file: path, field: 'DocType' });
     expect(error.message).toContain('is a Matroska file (DocType "matroska"), not WebM');

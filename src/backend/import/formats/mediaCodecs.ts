@@ -42,26 +42,52 @@ function onPath(program: string): string | null {
     if (dir === '') continue;
     for (const name of names) {
       const candidate = join(dir, name);
-      try {
-        accessSync(candidate, constants.X_OK);
-        return candidate;
-      } catch {
-        // not here
-      }
+      if (isExecutable(candidate)) return candidate;
     }
   }
   return null;
 }
 
+function isExecutable(path: string): boolean {
+  try {
+    accessSync(path, constants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Where FFmpeg is: the WEFT_FFMPEG environment variable when it is set, else the PATH. */
+export interface FfmpegLocation {
+  readonly path: string | null;
+  /** Where Weft looked, for messages. */
+  readonly lookedIn: string;
+}
+
+export function locateFfmpeg(): FfmpegLocation {
+  const configured = process.env['WEFT_FFMPEG'];
+  if (configured !== undefined && configured !== '') {
+    return { path: isExecutable(configured) ? configured : null, lookedIn: `at WEFT_FFMPEG=${configured}` };
+  }
+  return { path: onPath('ffmpeg'), lookedIn: 'on this PATH' };
+}
+
 /**
- * How to turn a file Weft cannot play into one it can, keeping every frame's time:
- * `-fps_mode passthrough` keeps each frame's timestamp (no frames dropped or duplicated to fit a
- * constant rate), the edit list is applied, and `-n` refuses to overwrite an existing file.
+ * What a conversion asks of FFmpeg, after its input: `-fps_mode passthrough` keeps each frame's
+ * timestamp (no frames dropped or duplicated to fit a constant rate); CRF 18 is visually lossless.
+ */
+export const CONVERSION_ARGS: readonly string[] = [
+  '-map', '0:v:0', '-map', '0:a:0?', '-c:v', 'libx264', '-crf', '18', '-pix_fmt', 'yuv420p', '-fps_mode', 'passthrough', '-c:a', 'aac', '-movflags', '+faststart',
+];
+
+/**
+ * How to turn a file Weft cannot play into one it can, keeping every frame's time; the edit list
+ * is applied, and `-n` refuses to overwrite an existing file.
  */
 export function conversionAdvice(path: string): string {
   const target = conversionTarget(path);
-  const command = `ffmpeg -n -i ${shellQuote(path)} -map 0:v:0 -map 0:a:0? -c:v libx264 -crf 18 -pix_fmt yuv420p -fps_mode passthrough -c:a aac -movflags +faststart ${shellQuote(target)}`;
-  const ffmpeg = onPath('ffmpeg');
-  const where = ffmpeg === null ? 'FFmpeg (ffmpeg.org; not found on this PATH)' : `FFmpeg (found at ${ffmpeg})`;
+  const command = `ffmpeg -n -i ${shellQuote(path)} ${CONVERSION_ARGS.join(' ')} ${shellQuote(target)}`;
+  const ffmpeg = locateFfmpeg();
+  const where = ffmpeg.path === null ? `FFmpeg (ffmpeg.org; not found ${ffmpeg.lookedIn})` : `FFmpeg (found at ${ffmpeg.path})`;
   return `Convert it to MP4/H.264 with ${where}, which keeps every frame's timing, then import the MP4 (the original stays as it is):\n  ${command}`;
 }

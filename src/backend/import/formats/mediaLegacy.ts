@@ -1,6 +1,7 @@
 import { WeftError } from '../../../core/errors.js';
 import type { Importer, ParseContext } from '../types.js';
 import { conversionAdvice } from './mediaCodecs.js';
+import { convertOrRefuse } from './mediaConvert.js';
 import { infoNumber, infoText, probeMediaInfo } from './mediaInfoProbe.js';
 
 const ASF_GUID = [0x30, 0x26, 0xb2, 0x75, 0x8e, 0x66, 0xcf, 0x11];
@@ -10,13 +11,13 @@ function ascii(bytes: Uint8Array, from: number, to: number): string {
 }
 
 /**
- * AVI and Windows Media (ASF/WMV) recordings: recognised by their signature, described with
- * MediaInfoLib, and refused with the FFmpeg command that converts them, because Chromium, which
- * plays and decodes Weft's recordings, reads neither container.
+ * AVI and Windows Media (ASF/WMV) recordings: recognised by their signature and, because Chromium,
+ * which plays and decodes Weft's recordings, reads neither container, converted to MP4 when FFmpeg
+ * is there, or else described with MediaInfoLib and refused with the FFmpeg command that converts them.
  */
 export const legacyVideo: Importer = {
   format: 'avi-wmv',
-  title: 'AVI or Windows Media video (recognised, refused: convert to MP4)',
+  title: 'AVI or Windows Media video (converted to MP4 with FFmpeg, refused without it)',
   phase: 'data',
 
   detect(file) {
@@ -35,10 +36,15 @@ export const legacyVideo: Importer = {
       infoNumber(video, 'FrameRate') === null ? null : `${infoNumber(video, 'FrameRate')} frames/s`,
       infoNumber(info.general, 'Duration') === null ? null : `${infoNumber(info.general, 'Duration')} s`,
     ].filter((f) => f !== null);
-    throw new WeftError(
-      'UNSUPPORTED_FORMAT',
-      `${path} is ${container === 'AVI' ? 'an AVI' : `a ${container}`} recording${facts.length === 0 ? '' : ` (${facts.join(', ')})`}, a container Weft's player (Chromium) cannot read. ${conversionAdvice(path)}`,
-      { location: { file: path, field: 'container' } },
+    await convertOrRefuse(
+      ctx,
+      container,
+      () =>
+        new WeftError(
+          'UNSUPPORTED_FORMAT',
+          `${path} is ${container === 'AVI' ? 'an AVI' : `a ${container}`} recording${facts.length === 0 ? '' : ` (${facts.join(', ')})`}, a container Weft's player (Chromium) cannot read. ${conversionAdvice(path)}`,
+          { location: { file: path, field: 'container' } },
+        ),
     );
   },
 };

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { WeftError } from '../../../core/errors.js';
-import type { MediaFields, ParseContext } from '../types.js';
+import type { MediaFields, ParseContext, StoredMediaFile } from '../types.js';
 import { conversionAdvice, isPlayableAudio, isPlayableVideo } from './mediaCodecs.js';
 import { infoExtra, infoNumber, infoText, probeMediaInfo, type MediaInfoReport, type MediaInfoTrack } from './mediaInfoProbe.js';
 import type { MediaLayout, MediaTrack } from './mediaTracks.js';
@@ -43,6 +43,8 @@ export interface MediaSource {
   /** Libraries that read the file, for provenance. */
   readonly readers: readonly string[];
   readonly layout: MediaLayout;
+  /** What Weft converted the imported file into: the file read, stored and played instead of it. */
+  readonly converted?: { readonly absolutePath: string; readonly stored: StoredMediaFile; readonly provenance: Record<string, unknown> };
 }
 
 function matchInfo(tracks: readonly MediaInfoTrack[], id: number): MediaInfoTrack | undefined {
@@ -111,17 +113,19 @@ function variableRateWarning(declaredFps: number, frames: number, durationUs: nu
  * Registers a recording by reference: one `video` stream for its (first) video track and one
  * `audio` stream for its (first) audio track, each passing the consent gate on its own, so a
  * participant who consented to video but not to audio gets no audio row. Refuses video that
- * Weft's player cannot decode, with the FFmpeg command that converts it.
+ * Weft's player cannot decode, with the FFmpeg command that converts it. Says whether any stream
+ * was kept.
  */
-export async function registerMedia(ctx: ParseContext, source: MediaSource): Promise<void> {
+export async function registerMedia(ctx: ParseContext, source: MediaSource): Promise<boolean> {
   const path = ctx.file.path;
-  const { layout } = source;
+  const { layout, converted } = source;
+  const stored = converted === undefined ? {} : { stored: converted.stored };
   const video = layout.tracks.find((t) => t.kind === 'video');
   const audio = layout.tracks.find((t) => t.kind === 'audio');
   if (video === undefined && audio === undefined) {
     throw new WeftError('PARSE_ERROR', `${path}: the file holds no video or audio track`, { location: { file: path } });
   }
-  const info = await probeMediaInfo(path, ctx.file.bytes);
+  const info = await probeMediaInfo(converted?.absolutePath ?? path, converted?.stored.bytes ?? ctx.file.bytes);
   const videoInfo = video === undefined ? undefined : matchInfo(info.video, video.id);
   const audioInfo = audio === undefined ? undefined : matchInfo(info.audio, audio.id);
   const general = generalProvenance(info);
@@ -132,6 +136,7 @@ export async function registerMedia(ctx: ParseContext, source: MediaSource): Pro
     container: { name: layout.container, ...layout.details, mediainfo: general.kept },
     container_tags_left_out: general.leftOut,
     other_tracks: others,
+    ...(converted === undefined ? {} : { conversion: converted.provenance }),
     media_time:
       "presentation time as the container defines it (MP4: the edit list applied to composition times; WebM: block timestamps), which is what a player's currentTime shows; start_offset_us is the media time of the first frame shown",
   };
@@ -140,6 +145,7 @@ export async function registerMedia(ctx: ParseContext, source: MediaSource): Pro
   const containerSource = 'the container: mp4 (ISO base media), mov (QuickTime brand), webm (EBML DocType)';
   const timeColumns = { start_offset_us: 'media time of the first frame shown', duration_us: 'from the first frame shown to the end of the last one' };
 
+  let kept = false;
   if (video !== undefined) {
     const declaredFps = infoNumber(videoInfo, 'FrameRate');
     const fields = fieldsOf(layout.container, video, declaredFps);
@@ -171,7 +177,8 @@ export async function registerMedia(ctx: ParseContext, source: MediaSource): Pro
       }
       const variable = declaredFps === null || fields.durationUs === null || video.frames < 2 ? null : variableRateWarning(declaredFps, video.frames, fields.durationUs);
       if (variable !== null) ctx.sink.warn({ message: variable, location: { file: path, field: 'fps' } });
-      writer.media({ ...fields, fps: declaredFps ?? meanFps });
+      writer.media({ ...fields, fps: declaredFps ?? meanFps, ...stored });
+      kept = true;
     }
   }
 
@@ -191,7 +198,8 @@ export async function registerMedia(ctx: ParseContext, source: MediaSource): Pro
           location: { file: path, field: 'codec' },
         });
       }
-      writer.media(fieldsOf(layout.container, audio, null));
+      writer.media({ ...fieldsOf(layout.container, audio, null), ...stored });
+      kept = true;
     }
   }
 
@@ -202,4 +210,5 @@ export async function registerMedia(ctx: ParseContext, source: MediaSource): Pro
       count: others.length,
     });
   }
+  return kept;
 }

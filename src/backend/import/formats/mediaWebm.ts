@@ -1,6 +1,7 @@
 import { WeftError } from '../../../core/errors.js';
 import type { Importer, ParseContext } from '../types.js';
 import { conversionAdvice } from './mediaCodecs.js';
+import { convertOrRefuse } from './mediaConvert.js';
 import { MatroskaReader, matroskaLayout } from './mediaMatroska.js';
 import { registerMedia } from './mediaRegister.js';
 
@@ -11,7 +12,8 @@ const DOC_TYPE = /\x42\x82[\x80-\x8f](webm|matroska)/;
 /**
  * WebM recordings (MediaRecorder's, FFmpeg's), registered by reference: the EBML structure is
  * walked block by block so that frame counts and times are what the file holds, not duration ×
- * frame rate. Matroska (.mkv) files share the signature and are refused with conversion advice.
+ * frame rate. Matroska (.mkv) files share the signature: they are converted to MP4 when FFmpeg is
+ * there, and refused with conversion advice when it is not.
  */
 export const webmVideo: Importer = {
   format: 'webm',
@@ -30,11 +32,14 @@ export const webmVideo: Importer = {
     try {
       const header = await reader.readHeader();
       if (header.docType !== 'webm') {
-        throw new WeftError(
-          'UNSUPPORTED_FORMAT',
-          `${path} is a Matroska file (DocType "${header.docType}"), not WebM: Weft's player (Chromium) plays WebM and MP4. ${conversionAdvice(path)}`,
-          { location: { file: path, field: 'DocType' } },
-        );
+        const refusal = (): WeftError =>
+          new WeftError(
+            'UNSUPPORTED_FORMAT',
+            `${path} is a Matroska file (DocType "${header.docType}"), not WebM: Weft's player (Chromium) plays WebM and MP4. ${conversionAdvice(path)}`,
+            { location: { file: path, field: 'DocType' } },
+          );
+        await convertOrRefuse(ctx, `Matroska (DocType "${header.docType}")`, refusal);
+        return;
       }
       const full = await reader.readFrames((bytesRead) => ctx.sink.progress(bytesRead));
       await registerMedia(ctx, { format: 'webm', readers: ["Weft's EBML block reader (src/backend/import/formats/mediaMatroska.ts)"], layout: matroskaLayout(full) });
