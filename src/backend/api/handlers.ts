@@ -36,6 +36,19 @@ const TIMELINE_TIME_COLUMN = {
   predictions: 'start_us',
 } as const;
 
+function toConsent(r: JsonRow) {
+  return {
+    participant_id: str(r['participant_id']),
+    modality: r['modality'] as Modality,
+    state: r['state'] as ConsentState,
+    granted: Boolean(r['granted']),
+    form_version: strOrNull(r['form_version']),
+    recorded_at: str(r['recorded_at']),
+    expires_at: strOrNull(r['expires_at']),
+    withdrawn_at: strOrNull(r['withdrawn_at']),
+  };
+}
+
 async function consentStates(conn: Connection): Promise<Map<string, Record<string, ConsentState>>> {
   const rows = await conn.all(`SELECT participant_id, modality, state FROM consents`);
   const byParticipant = new Map<string, Record<string, ConsentState>>();
@@ -176,15 +189,17 @@ export function createHandlers(study: Study): Handlers {
            ORDER BY participant_id, modality`,
           { participant: input.participant_id ?? null, modality: input.modality ?? null },
         );
+        return rows.map(toConsent);
+      }),
+
+    'consent.history': async (input) =>
+      read(async (conn) => {
+        const rows = await conn.all(`SELECT * FROM consent_history WHERE participant_id = $participant ORDER BY record_id`, { participant: input.participant_id });
         return rows.map((r) => ({
-          participant_id: str(r['participant_id']),
-          modality: r['modality'] as Modality,
-          state: r['state'] as ConsentState,
-          granted: Boolean(r['granted']),
-          form_version: strOrNull(r['form_version']),
-          recorded_at: str(r['recorded_at']),
-          expires_at: strOrNull(r['expires_at']),
-          withdrawn_at: strOrNull(r['withdrawn_at']),
+          record_id: num(r['record_id']),
+          ...toConsent(r),
+          source: strOrNull(r['source']),
+          recorded_by: strOrNull(r['recorded_by']),
         }));
       }),
 
@@ -299,6 +314,7 @@ export function createHandlers(study: Study): Handlers {
         );
         await appendAudit(conn, { actor: ctx.actor, action: 'field.review', target: input.field, detail: { before, after: changes } });
       });
+      ctx.events.emit('study.changed', { reason: 'field reviewed' });
       const entry = (await read((conn) => listFields(conn))).find((f) => f.field === input.field);
       if (entry === undefined) throw new WeftError('INTERNAL', `Field ${input.field} vanished while it was reviewed`);
       return entry;

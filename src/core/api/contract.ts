@@ -101,6 +101,11 @@ export const contract = {
     input: z.object({ participant_id: participantIdSchema.optional(), modality: modalitySchema.optional() }).strict(),
     output: z.array(consentSchema),
   }),
+  'consent.history': method({
+    summary: 'Every consent record of one participant, oldest first, with its state now and who entered it.',
+    input: z.object({ participant_id: participantIdSchema }).strict(),
+    output: z.array(consentSchema.extend({ record_id: z.number().int(), source: z.string().nullable(), recorded_by: z.string().nullable() })),
+  }),
   'consent.record': method({
     summary: 'Record one consent decision of a participant for one modality (enrols the participant if new).',
     input: z

@@ -1,14 +1,11 @@
 import type { ErasureEntry } from '../../core/api/schemas.js';
+import { erasureScopeLabel } from '../view/erasure.js';
 import { formatCount, formatInstant, plural } from '../view/format.js';
 import { ScrollableTable } from './ScrollableTable.js';
 import { Section } from './Section.js';
 
 interface ErasuresSectionProps {
   readonly erasures: readonly ErasureEntry[];
-}
-
-function scopeLabel(scope: string): string {
-  return scope === 'participant' ? 'Everything' : scope.replace(/^modalities:/, '').split(',').join(', ').replaceAll('_', ' ');
 }
 
 /** The erasure register: who withdrew (by pseudonym only), what was deleted, and whether the erasure was verified. */
@@ -39,7 +36,7 @@ export function ErasuresSection({ erasures }: ErasuresSectionProps) {
                   <td>
                     <code title="Keyed pseudonym: the participant's id is gone">{e.participant_ref}</code>
                   </td>
-                  <td>{scopeLabel(e.scope)}</td>
+                  <td>{erasureScopeLabel(e.scope)}</td>
                   <td class="num">{formatCount(e.rows_deleted)}</td>
                   <td>
                     {e.verified === null ? (

@@ -1,18 +1,19 @@
-import { useEffect, useMemo } from 'preact/hooks';
+import { useMemo } from 'preact/hooks';
 import type { WeftClient } from '../../core/api/client.js';
 import type { LiveUpdates } from '../api.js';
-import { useOverview } from '../useOverview.js';
+import { loadOverview } from '../loadOverview.js';
+import { useStudyData } from '../useStudyData.js';
+import type { Overview } from '../view/overview.js';
 import { overviewCounts } from '../view/overview.js';
 import { buildSessionRows, buildVariantRows } from '../view/sessions.js';
 import { ConsentCoverage } from './ConsentCoverage.js';
 import { ErasuresSection } from './ErasuresSection.js';
-import { ErrorBanner } from './ErrorBanner.js';
+import { PageLayout } from './PageLayout.js';
 import { ParticipantsTable } from './ParticipantsTable.js';
 import { SessionTimeline } from './SessionTimeline.js';
 import { SessionsTable } from './SessionsTable.js';
 import { StudyCounts } from './StudyCounts.js';
 import { StudyHeader } from './StudyHeader.js';
-import { TopBar } from './TopBar.js';
 import { VariantsSummary } from './VariantsSummary.js';
 
 interface OverviewPageProps {
@@ -22,63 +23,36 @@ interface OverviewPageProps {
 }
 
 export function OverviewPage({ client, mode, liveUpdates }: OverviewPageProps) {
-  const { overview, error, loading, loadedAt, live, reload, dismissError } = useOverview(client, liveUpdates);
+  const state = useStudyData(client, liveUpdates, loadOverview);
+  const studyName = state.data?.status.study.name;
+  return (
+    <PageLayout mode={mode} page="overview" state={state} loadingWhat="the study" {...(studyName === undefined ? {} : { documentTitle: studyName })}>
+      {(overview) => <OverviewContent overview={overview} />}
+    </PageLayout>
+  );
+}
+
+function OverviewContent({ overview }: { readonly overview: Overview }) {
   const view = useMemo(
-    () =>
-      overview === null
-        ? null
-        : {
-            counts: overviewCounts(overview),
-            sessionRows: buildSessionRows(overview.sessions, overview.streams),
-            variantRows: buildVariantRows(overview.status.variants, overview.sessions),
-          },
+    () => ({
+      counts: overviewCounts(overview),
+      sessionRows: buildSessionRows(overview.sessions, overview.streams),
+      variantRows: buildVariantRows(overview.status.variants, overview.sessions),
+    }),
     [overview],
   );
-
-  const studyName = overview?.status.study.name ?? null;
-  useEffect(() => {
-    document.title = studyName === null ? 'Weft' : `${studyName} — Weft`;
-  }, [studyName]);
-
   return (
     <>
-      <a class="skip-link" href="#main">
-        Skip to the overview
-      </a>
-      <TopBar
-        mode={mode}
-        studyName={studyName}
-        live={overview === null && error !== null ? 'offline' : live}
-        loading={loading}
-        loadedAt={loadedAt}
-        onRefresh={reload}
-      />
-      <main id="main" class="page" tabIndex={-1} aria-busy={loading}>
-        {error === null ? null : <ErrorBanner error={error} onRetry={reload} onDismiss={dismissError} />}
-        {overview === null || view === null ? (
-          loading ? (
-            <div class="loading" role="status">
-              <span class="spinner" aria-hidden="true" />
-              Loading the study…
-            </div>
-          ) : error === null ? null : (
-            <p class="empty">The overview could not be loaded.</p>
-          )
-        ) : (
-          <>
-            <StudyHeader study={overview.status.study} />
-            <StudyCounts counts={view.counts} />
-            <div class="columns">
-              <VariantsSummary rows={view.variantRows} />
-              <ConsentCoverage coverage={overview.status.consent_coverage} />
-            </div>
-            <ParticipantsTable participants={overview.participants} />
-            <ErasuresSection erasures={overview.erasures} />
-            <SessionsTable rows={view.sessionRows} />
-            <SessionTimeline sessions={overview.sessions} streams={overview.streams} />
-          </>
-        )}
-      </main>
+      <StudyHeader study={overview.status.study} />
+      <StudyCounts counts={view.counts} />
+      <div class="columns">
+        <VariantsSummary rows={view.variantRows} />
+        <ConsentCoverage coverage={overview.status.consent_coverage} />
+      </div>
+      <ParticipantsTable participants={overview.participants} />
+      <ErasuresSection erasures={overview.erasures} />
+      <SessionsTable rows={view.sessionRows} />
+      <SessionTimeline sessions={overview.sessions} streams={overview.streams} />
     </>
   );
 }

@@ -23,3 +23,39 @@ export function describeError(error: unknown): ErrorView {
   }
   return { code: 'INTERNAL', message: error instanceof Error ? error.message : String(error), hint: null };
 }
+
+/** One problem with one input of a form, as the API names it ("retention_days", "export.k_anonymity.k"). */
+export interface InputIssue {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** An error a form shows: the API's code and message, and the inputs it names. */
+export interface ActionError extends ErrorView {
+  readonly issues: readonly InputIssue[];
+}
+
+function isIssue(value: unknown): value is InputIssue {
+  return typeof value === 'object' && value !== null && typeof (value as InputIssue).path === 'string' && typeof (value as InputIssue).message === 'string';
+}
+
+/**
+ * The inputs an error names: INVALID_INPUT's `details.issues`, else the one a message names as
+ * `at "path": …` (the policy check says where in the merged policy it failed that way).
+ */
+export function inputIssues(error: unknown): InputIssue[] {
+  if (!isWeftError(error)) return [];
+  const listed = error.details?.['issues'];
+  if (Array.isArray(listed)) return listed.filter(isIssue);
+  const named = /at "([^"]+)": (.+)$/.exec(error.message);
+  return named?.[1] !== undefined && named[2] !== undefined ? [{ path: named[1], message: named[2] }] : [];
+}
+
+export function describeActionError(error: unknown): ActionError {
+  return { ...describeError(error), issues: inputIssues(error) };
+}
+
+/** The message for one input, if the error names it. */
+export function issueFor(error: ActionError | null, path: string): string | null {
+  return error?.issues.find((issue) => issue.path === path)?.message ?? null;
+}

@@ -1,34 +1,41 @@
 import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
-import type { LiveUpdates } from './api.js';
-import { forgetToken } from './api.js';
 import type { WeftClient } from '../core/api/client.js';
-import { loadOverview } from './loadOverview.js';
+import { forgetToken, type LiveUpdates } from './api.js';
 import { describeError, type ErrorView } from './view/errors.js';
-import type { Overview } from './view/overview.js';
 
 /** 'waiting': not subscribed yet (until the first load succeeds, so a refused token does not poll forever). */
 export type LiveState = 'waiting' | 'live' | 'interrupted';
 
-export interface OverviewState {
-  readonly overview: Overview | null;
+/**
+ * What a page does when the study changes: load again, or only note why its data is out of date
+ * (the ethics report, which a reviewer signs as it was shown); a function decides by the reason.
+ */
+export type OnStudyChange = 'reload' | 'flag' | ((reason: string) => 'reload' | 'flag');
+
+export interface StudyData<T> {
+  readonly data: T | null;
   readonly error: ErrorView | null;
   readonly loading: boolean;
   readonly loadedAt: Date | null;
   readonly live: LiveState;
+  /** Why the study changed since the data was loaded, in 'flag' mode. */
+  readonly staleReasons: readonly string[];
   readonly reload: () => void;
   readonly dismissError: () => void;
 }
 
 /**
- * Loads the overview and loads it again whenever the study changes. Loads never overlap: a change
- * announced during a load triggers one more load after it, however many changes arrive.
+ * Loads a page's data, and loads it again whenever the study changes. Loads never overlap: a
+ * change announced during a load triggers one more load after it, however many changes arrive.
+ * `load` and a function `onChange` must be stable (declared at module level, or memoized).
  */
-export function useOverview(client: WeftClient, liveUpdates: LiveUpdates): OverviewState {
-  const [overview, setOverview] = useState<Overview | null>(null);
+export function useStudyData<T>(client: WeftClient, liveUpdates: LiveUpdates, load: (client: WeftClient) => Promise<T>, onChange: OnStudyChange = 'reload'): StudyData<T> {
+  const [data, setData] = useState<T | null>(null);
   const [error, setError] = useState<ErrorView | null>(null);
   const [loading, setLoading] = useState(true);
   const [loadedAt, setLoadedAt] = useState<Date | null>(null);
   const [live, setLive] = useState<LiveState>('waiting');
+  const [staleReasons, setStaleReasons] = useState<readonly string[]>([]);
   const reloadRef = useRef<() => void>(() => undefined);
 
   useEffect(() => {
@@ -41,7 +48,10 @@ export function useOverview(client: WeftClient, liveUpdates: LiveUpdates): Overv
       if (unsubscribe !== null) return;
       const stopEvents = client.on((event) => {
         setLive('live');
-        if (event.name === 'study.changed') void load();
+        if (event.name !== 'study.changed' || !('reason' in event.payload)) return;
+        const reason = event.payload.reason;
+        if ((typeof onChange === 'function' ? onChange(reason) : onChange) === 'reload') void run();
+        else setStaleReasons((reasons) => (reasons.includes(reason) ? reasons : [...reasons, reason]));
       });
       const stopTrouble = liveUpdates.onHealth(setLive);
       unsubscribe = () => {
@@ -51,7 +61,7 @@ export function useOverview(client: WeftClient, liveUpdates: LiveUpdates): Overv
       setLive('live');
     };
 
-    const load = async (): Promise<void> => {
+    const run = async (): Promise<void> => {
       if (running) {
         again = true;
         return;
@@ -61,9 +71,10 @@ export function useOverview(client: WeftClient, liveUpdates: LiveUpdates): Overv
       try {
         do {
           again = false;
-          const next = await loadOverview(client);
+          setStaleReasons([]);
+          const next = await load(client);
           if (disposed) return;
-          setOverview(next);
+          setData(next);
           setLoadedAt(new Date());
           setError(null);
           subscribe();
@@ -79,15 +90,15 @@ export function useOverview(client: WeftClient, liveUpdates: LiveUpdates): Overv
       }
     };
 
-    reloadRef.current = () => void load();
-    void load();
+    reloadRef.current = () => void run();
+    void run();
     return () => {
       disposed = true;
       unsubscribe?.();
     };
-  }, [client, liveUpdates]);
+  }, [client, liveUpdates, load, onChange]);
 
   const reload = useCallback(() => reloadRef.current(), []);
   const dismissError = useCallback(() => setError(null), []);
-  return { overview, error, loading, loadedAt, live, reload, dismissError };
+  return { data, error, loading, loadedAt, live, staleReasons, reload, dismissError };
 }

@@ -1,0 +1,31 @@
+import type { ActionError } from '../view/errors.js';
+
+interface FormErrorProps {
+  readonly error: ActionError | null;
+  /** What failed: "The field could not be saved". */
+  readonly what: string;
+}
+
+/** The API's refusal as it gave it: code, message, and each input it named. */
+export function FormError({ error, what }: FormErrorProps) {
+  if (error === null) return null;
+  return (
+    <div class="form-error" role="alert" data-error-code={error.code}>
+      <p class="form-error__title">{what}.</p>
+      <p>
+        <span class="error-banner__code">{error.code}</span>
+        {error.message}
+      </p>
+      {error.issues.length > 1 ? (
+        <ul class="form-error__issues">
+          {error.issues.map((issue) => (
+            <li key={`${issue.path}:${issue.message}`}>
+              <code>{issue.path || '(input)'}</code>: {issue.message}
+            </li>
+          ))}
+        </ul>
+      ) : null}
+      {error.hint === null ? null : <p class="form-error__hint">{error.hint}</p>}
+    </div>
+  );
+}
