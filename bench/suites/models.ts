@@ -6,7 +6,8 @@ import type { ModelWeights } from '../../src/core/models/weights.js';
 import { createRng, shuffleInPlace } from '../../src/core/stats/prng.js';
 import { OnnxWorker } from '../../src/backend/models/onnxWorker.js';
 import { writeOnnxModel } from '../../src/backend/models/onnxWrite.js';
-import { registerModel, type LoadedModel } from '../../src/backend/models/registry.js';
+import { findModel, loadModel, registerModel, shippedModelsDir, type LoadedModel } from '../../src/backend/models/registry.js';
+import { FACE_PRIOR_ID } from '../../src/backend/models/shipped/facePrior.js';
 import { inferWindows, predict } from '../../src/backend/models/runner.js';
 import { buildNetwork, extractWeights, tensorflow, trainNetwork } from '../../src/backend/models/tfjs.js';
 import type { FeatureWindows } from '../../src/backend/models/windows.js';
@@ -121,6 +122,20 @@ export function modelsSuite(workDir: string): Suite {
         report(
           compare('models', 'weft predict, 1 h session (face frames → windows → worker → store)', full, 'ms', { name: 'bare session.run, same batch', value: bare },
             `windows from 108k frames ${Math.round(last.windows)} ms, inference ${Math.round(last.inference)} ms, write ${Math.round(last.write)} ms`),
+        );
+        // The shipped face prior reads AU4/7/1/2/14 through the blendshape proxies these frames carry.
+        const prior = await loadModel(await findModel([shippedModelsDir()], FACE_PRIOR_ID));
+        let priorLast = { windows: 0, inference: 0, write: 0 };
+        let priorWindows = 0;
+        const priorMs = await medianMs(async () => {
+          const summary = await predict(study, prior, { actor: 'bench' });
+          priorLast = summary.timings_ms;
+          priorWindows = summary.windows_scored;
+        }, 5, 1);
+        report(
+          compare('models', `weft predict, shipped ${FACE_PRIOR_ID}, 1 h session (derived AUs, 3 s windows every 0.5 s, participant z-scores)`, priorMs, 'ms',
+            { name: 'weft predict, random logistic on 10 s windows every 1 s, same session', value: full },
+            `${priorWindows} windows scored; windows ${Math.round(priorLast.windows)} ms, inference ${Math.round(priorLast.inference)} ms, write ${Math.round(priorLast.write)} ms`),
         );
       } finally {
         await study.close();

@@ -84,7 +84,7 @@ export interface TrainResult {
   };
 }
 
-interface Examples {
+export interface Examples {
   readonly x: Float32Array;
   readonly y: Float32Array;
   readonly participants: readonly string[];
@@ -92,7 +92,7 @@ interface Examples {
   readonly rowSize: number;
 }
 
-function subset(e: Examples, keep: readonly number[]): Examples {
+export function subset(e: Examples, keep: readonly number[]): Examples {
   const L = e.y.length / e.n;
   const x = new Float32Array(keep.length * e.rowSize);
   const y = new Float32Array(keep.length * L);
@@ -104,7 +104,7 @@ function subset(e: Examples, keep: readonly number[]): Examples {
 }
 
 /** Per-feature mean and SD over every window (and step); a constant feature keeps scale 1. */
-function fitStandardizer(x: Float32Array, features: number): Standardizer {
+export function fitStandardizer(x: Float32Array, features: number): Standardizer {
   const rows = x.length / features;
   const mean = new Array<number>(features).fill(0);
   const sq = new Array<number>(features).fill(0);
@@ -114,17 +114,17 @@ function fitStandardizer(x: Float32Array, features: number): Standardizer {
   return { mean, scale };
 }
 
-function applyStandardizer(x: Float32Array, s: Standardizer): Float32Array {
+export function applyStandardizer(x: Float32Array, s: Standardizer): Float32Array {
   const F = s.mean.length;
   return x.map((v, i) => (v - (s.mean[i % F] ?? 0)) / (s.scale[i % F] ?? 1));
 }
 
-function fitNetwork(tf: TfModule, model: Tf.Sequential, e: Examples, shape: readonly number[], fit: FitOptions): number {
+export function fitNetwork(tf: TfModule, model: Tf.Sequential, e: Examples, shape: readonly number[], fit: FitOptions): number {
   const rng = createRng(fit.seed);
   return trainNetwork(tf, model, e.x, e.y, e.n, shape, fit, () => shuffleInPlace(Array.from({ length: e.n }, (_, i) => i), rng));
 }
 
-function predictNetwork(tf: TfModule, model: Tf.Sequential, x: Float32Array, n: number, shape: readonly number[]): Float32Array {
+export function predictNetwork(tf: TfModule, model: Tf.Sequential, x: Float32Array, n: number, shape: readonly number[]): Float32Array {
   return tf.tidy(() => (model.predict(tf.tensor(x, [n, ...shape])) as Tf.Tensor).dataSync() as Float32Array);
 }
 
@@ -398,7 +398,7 @@ async function train(study: Study, request: TrainRequest, progress: JobProgress)
 }
 
 /** onnxruntime must reproduce TensorFlow.js's probabilities for every training window. */
-async function verifyExport(bytes: Uint8Array, data: Examples, shape: readonly number[], reference: Float32Array, name: string): Promise<void> {
+export async function verifyExport(bytes: Uint8Array, data: Examples, shape: readonly number[], reference: Float32Array, name: string): Promise<void> {
   const worker = await OnnxWorker.open(bytes, { file: `${name} (exported)` });
   try {
     const out = await worker.run(INPUT_TENSOR, OUTPUT_TENSOR, data.x, [data.n, ...shape]);

@@ -1,3 +1,4 @@
+import { derivedColumn } from '../../core/models/derivedColumns.js';
 import { COUNT_COLUMN, type FeatureSpec, type FeatureView } from '../../core/models/features.js';
 import { sqlString } from '../store/duck.js';
 
@@ -6,6 +7,8 @@ const quoteIdent = (name: string): string => `"${name.replaceAll('"', '""')}"`;
 function valueExpression(f: FeatureSpec): string {
   if (f.column === COUNT_COLUMN) return '1.0';
   if (f.view === 'signals') return `CASE WHEN v.name = ${sqlString(f.column)} THEN v.value END`;
+  const derived = derivedColumn(f.view, f.column);
+  if (derived !== undefined) return `(${derived.sql})::DOUBLE`;
   return `v.${quoteIdent(f.column)}::DOUBLE`;
 }
 
@@ -24,7 +27,6 @@ function rowFilter(view: FeatureView, features: readonly FeatureSpec[], sessionI
  * such as microsecond durations.
  */
 export function binAggregateSql(view: FeatureView, features: readonly FeatureSpec[], sessionIds: readonly string[], binUs: number): string {
-  const values = features.map((f, i) => `${valueExpression(f)} AS e${i}`).join(', ');
   const shifted = features.flatMap((f, i) => (f.aggregate === 'std' ? [i] : []));
   const aggregates = features.flatMap((f, i) => {
     switch (f.aggregate) {
@@ -42,10 +44,19 @@ export function binAggregateSql(view: FeatureView, features: readonly FeatureSpe
     }
   });
   const shift = shifted.length === 0 ? '' : `,\ns AS (SELECT session_id, ${shifted.map((i) => `coalesce(avg(e${i}), 0) AS c${i}`).join(', ')} FROM x GROUP BY session_id)`;
-  return `WITH x AS (SELECT v.session_id, v.t_us, ${values} FROM ${view} v WHERE ${rowFilter(view, features, sessionIds)} AND v.t_us >= 0)${shift}
+  return `WITH x AS (${rowValuesSql(view, features, sessionIds)})${shift}
 SELECT x.session_id, x.t_us // ${binUs} AS b, count(*) AS rows${aggregates.map((a) => `, ${a}`).join('')}
 FROM x${shifted.length === 0 ? '' : ' JOIN s USING (session_id)'}
 GROUP BY ALL`;
+}
+
+/**
+ * Per row of a view at session time 0 or later: its keys and each feature's value before
+ * aggregation (e0, e1, …; NULL where missing). A window of one row aggregates to these values.
+ */
+export function rowValuesSql(view: FeatureView, features: readonly FeatureSpec[], sessionIds: readonly string[], keys: readonly string[] = ['session_id', 't_us']): string {
+  const values = features.map((f, i) => `${valueExpression(f)} AS e${i}`).join(', ');
+  return `SELECT ${keys.map((k) => `v.${quoteIdent(k)}`).join(', ')}, ${values} FROM ${view} v WHERE ${rowFilter(view, features, sessionIds)} AND v.t_us >= 0`;
 }
 
 /** Per requested session: first and last time of the view's rows (the features' rows, for signals). */

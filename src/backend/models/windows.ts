@@ -275,13 +275,16 @@ function cellValue(
 
 /**
  * Each participant's (or session's) baseline mean and standard deviation per feature over the
- * cells the baseline names, then z-scores in place. Cells of a participant whose baseline is too
+ * cells the baseline names, then z-scores in place (only the features the normalization names,
+ * when it names some). Cells of a participant whose baseline is too
  * small or constant get a reason and are not used.
  */
 function normalize(all: Map<string, SessionCells>, inputs: ModelInputs, cellHopUs: number, cellUs: number): void {
   const n: Normalization = inputs.normalization;
   if (n.kind === 'none') return;
   const F = inputs.features.length;
+  const chosen = n.features === undefined ? null : new Set(n.features);
+  const zscored = inputs.features.flatMap((f, i) => (chosen === null || chosen.has(f.name) ? [i] : []));
   const groups = new Map<string, SessionCells[]>();
   for (const cells of all.values()) {
     const key = n.baseline.kind === 'participant_all' ? cells.session.participantId : cells.session.sessionId;
@@ -295,7 +298,7 @@ function normalize(all: Map<string, SessionCells>, inputs: ModelInputs, cellHopU
     for (const cells of members) {
       for (let k = 0; k < cells.cells; k++) {
         if (!inBaseline(k)) continue;
-        for (let f = 0; f < F; f++) {
+        for (const f of zscored) {
           const v = cells.values[k * F + f] ?? Number.NaN;
           if (Number.isNaN(v)) continue;
           sum[f] = (sum[f] ?? 0) + v;
@@ -310,7 +313,8 @@ function normalize(all: Map<string, SessionCells>, inputs: ModelInputs, cellHopU
       return c < 2 ? 0 : Math.sqrt(Math.max(0, (s - c * (mean[f] ?? 0) ** 2) / (c - 1)));
     });
     let problem: string | null = null;
-    for (let f = 0; f < F && problem === null; f++) {
+    for (const f of zscored) {
+      if (problem !== null) break;
       if ((count[f] ?? 0) < n.min_windows) problem = `normalization: fewer than ${n.min_windows} baseline windows with ${inputs.features[f]?.name ?? ''}`;
       else if ((sd[f] ?? 0) <= 1e-12 * Math.max(1, Math.abs(mean[f] ?? 0))) problem = `normalization: ${inputs.features[f]?.name ?? ''} does not vary in the baseline`;
     }
@@ -320,7 +324,7 @@ function normalize(all: Map<string, SessionCells>, inputs: ModelInputs, cellHopU
           cells.reasons[k] ??= problem;
           continue;
         }
-        for (let f = 0; f < F; f++) cells.values[k * F + f] = ((cells.values[k * F + f] ?? Number.NaN) - (mean[f] ?? 0)) / (sd[f] ?? 1);
+        for (const f of zscored) cells.values[k * F + f] = ((cells.values[k * F + f] ?? Number.NaN) - (mean[f] ?? 0)) / (sd[f] ?? 1);
       }
     }
   }

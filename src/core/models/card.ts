@@ -40,6 +40,11 @@ export const inputsSchema = z
       if (names.has(f.name)) ctx.addIssue({ code: 'custom', path: ['features', i, 'name'], message: `feature "${f.name}" appears twice` });
       names.add(f.name);
     });
+    if (inputs.normalization.kind === 'participant_zscore') {
+      inputs.normalization.features?.forEach((name, i) => {
+        if (!names.has(name)) ctx.addIssue({ code: 'custom', path: ['normalization', 'features', i], message: `"${name}" is not one of the input features` });
+      });
+    }
     for (const view of new Set(inputs.features.map((f) => f.view))) {
       if (SAMPLE_VIEWS.includes(view) && inputs.coverage[view] === undefined) {
         ctx.addIssue({ code: 'custom', path: ['coverage', view], message: `features from ${view} need its coverage (sample_rate_hz, min_valid_fraction)` });

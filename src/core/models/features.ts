@@ -1,5 +1,6 @@
 import * as z from 'zod';
 import { FACE_FEATURE_COLUMNS } from '../face/featureSchema.js';
+import { DERIVED_COLUMNS } from './derivedColumns.js';
 
 /** Views a model's features are computed from, and whether they hold samples at a rate or discrete events. */
 export const FEATURE_VIEWS = ['face_frames', 'gaze_samples', 'signals', 'interaction_features'] as const;
@@ -21,9 +22,15 @@ const faceColumns: Record<string, ColumnKind> = Object.fromEntries(
   FACE_FEATURE_COLUMNS.filter((c) => c.name !== 'success').map((c) => [c.name, c.type === 'BOOLEAN' ? 'boolean' : 'number']),
 );
 
-/** Columns each view offers to models; `signals` takes any signal name instead of a column. */
+const derived = (view: Exclude<FeatureView, 'signals'>): Record<string, ColumnKind> =>
+  Object.fromEntries(DERIVED_COLUMNS.filter((d) => d.view === view).map((d) => [d.column, d.kind]));
+
+/**
+ * Columns each view offers to models, stored and derived (derivedColumns.ts); `signals` takes
+ * any signal name instead of a column.
+ */
 export const FEATURE_COLUMNS: Readonly<Record<Exclude<FeatureView, 'signals'>, Readonly<Record<string, ColumnKind>>>> = {
-  face_frames: faceColumns,
+  face_frames: { ...faceColumns, ...derived('face_frames') },
   gaze_samples: {
     x: 'number', y: 'number', left_x: 'number', left_y: 'number', right_x: 'number', right_y: 'number',
     pupil_left: 'number', pupil_right: 'number', valid_left: 'boolean', valid_right: 'boolean',
@@ -32,6 +39,7 @@ export const FEATURE_COLUMNS: Readonly<Record<Exclude<FeatureView, 'signals'>, R
     duration_us: 'number', correct: 'boolean', attempt: 'number', help_request: 'boolean', hints_on_step: 'number',
     wrong_past5: 'number', help_past5: 'number', wrong_past8: 'number', help_past8: 'number',
     consecutive_errors: 'number', time_on_skill_us: 'number',
+    ...derived('interaction_features'),
   },
 };
 

@@ -58,6 +58,8 @@ export const normalizationSchema = z.discriminatedUnion('kind', [
       baseline: baselineSchema,
       /** Fewer baseline windows than this and the participant's windows are skipped, not guessed. */
       min_windows: z.number().int().min(2).default(10),
+      /** Names of the features z-scored (a fusion model's face features, say); every feature when absent. */
+      features: z.array(z.string().min(1)).min(1).optional(),
     })
     .strict(),
 ]);
