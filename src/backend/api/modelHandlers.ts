@@ -60,18 +60,29 @@ export function createModelHandlers(study: Study): ModelHandlers {
         input.model_id !== undefined ? [await findModel(roots(), input.model_id, input.model_version)] : latestOfEach((await listModels(roots())).models);
       if (entries.length === 0) throw new WeftError('NOT_FOUND', `No models in ${roots().join(' or ')}`);
       const runs: PredictionSummary[] = [];
+      const skipped: { model_id: string; model_version: string; reason: string }[] = [];
       for (const entry of entries) {
         const model = await loadModel(entry);
-        runs.push(
-          await predict(study, model, {
-            actor: ctx.actor,
-            events: ctx.events,
-            ...(input.session_ids === undefined ? {} : { sessions: input.session_ids }),
-          }),
-        );
+        try {
+          runs.push(
+            await predict(study, model, {
+              actor: ctx.actor,
+              events: ctx.events,
+              ...(input.session_ids === undefined ? {} : { sessions: input.session_ids }),
+            }),
+          );
+        } catch (error) {
+          // Asked for every model, a study without (say) face data still gets the log detector.
+          const missing = error instanceof WeftError && error.details?.['reason'] === 'missing_features';
+          if (input.model_id !== undefined || !missing) throw error;
+          skipped.push({ model_id: entry.id, model_version: entry.version, reason: error.message });
+        }
+      }
+      if (runs.length === 0) {
+        throw new WeftError('INVALID_INPUT', `No model can run on this study: ${skipped.map((s) => s.reason).join('; ')}`, { details: { reason: 'missing_features' } });
       }
       ctx.events.emit('study.changed', { reason: 'predictions stored' });
-      return { runs: asOutput(runs) };
+      return { runs: asOutput(runs), skipped };
     },
 
     'model.train': async (input, ctx) => {

@@ -32,7 +32,10 @@ export function registerModels(program: Command): void {
       await withStudy(global, { readOnly: false }, async (client) => {
         const result = await client.call('model.predict', { ...(options.model ?? {}), ...(options.session === undefined ? {} : { session_ids: options.session }) });
         if (global.json === true) printJson(result);
-        else process.stdout.write(`${renderPredictions(result.runs)}\n`);
+        else {
+          process.stdout.write(`${renderPredictions(result.runs)}\n`);
+          for (const s of result.skipped) process.stdout.write(`Skipped ${s.model_id} ${s.model_version}: ${s.reason}\n`);
+        }
       });
     });
 }

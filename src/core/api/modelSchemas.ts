@@ -65,7 +65,11 @@ export const predictionSummarySchema = z.object({
 });
 export type PredictionSummaryInfo = z.infer<typeof predictionSummarySchema>;
 
-export const modelPredictResultSchema = z.object({ runs: z.array(predictionSummarySchema) });
+export const modelPredictResultSchema = z.object({
+  runs: z.array(predictionSummarySchema),
+  /** Models left out of a run of every model because the study cannot supply their inputs. */
+  skipped: z.array(z.object({ model_id: z.string(), model_version: z.string(), reason: z.string() })),
+});
 
 const estimateSchema = z.object({
   value: z.number(),
