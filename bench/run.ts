@@ -5,6 +5,7 @@ import { cpus, tmpdir, totalmem } from 'node:os';
 import { join } from 'node:path';
 import { buildDemoStudy } from '../src/cli/demo.js';
 import type { Measurement, Suite } from './harness.js';
+import { faceExtractionSuite } from './suites/faceExtraction.js';
 import { faceImportSuite } from './suites/faceImport.js';
 import { foundationSuite } from './suites/foundation.js';
 import { gazeImportSuite } from './suites/gazeImport.js';
@@ -34,6 +35,7 @@ try {
   const suites: Suite[] = [
     foundationSuite(studyDir),
     faceImportSuite(await scratch('face-import')),
+    faceExtractionSuite(await scratch('face-extraction')),
     gazeImportSuite(await scratch('gaze-import')),
     logImportSuite(await scratch('log-import')),
     mediaClockSuite(await scratch('media-clock')),

@@ -24,7 +24,11 @@ await mkdir(`${root}${rendererOut}`, { recursive: true });
 if (existsSync(`${root}src/renderer/main.tsx`)) {
   await build({
     absWorkingDir: root,
-    entryPoints: { app: 'src/renderer/main.tsx' },
+    entryPoints: {
+      app: 'src/renderer/main.tsx',
+      'extraction/page': 'src/renderer/extraction/page.ts',
+      'extraction/worker': 'src/renderer/extraction/worker.ts',
+    },
     outdir: rendererOut,
     tsconfig: 'src/renderer/tsconfig.json',
     bundle: true,
@@ -40,4 +44,10 @@ if (existsSync(`${root}src/renderer/main.tsx`)) {
     logLevel: 'warning',
   });
   await copyFile(`${root}src/renderer/index.html`, `${root}${rendererOut}/index.html`);
+  // Face extraction: its page, and MediaPipe's WebAssembly served by Weft itself, never a CDN.
+  await copyFile(`${root}src/renderer/extraction/extraction.html`, `${root}${rendererOut}/extraction.html`);
+  await mkdir(`${root}${rendererOut}/mediapipe`, { recursive: true });
+  for (const file of ['vision_wasm_module_internal.js', 'vision_wasm_module_internal.wasm']) {
+    await copyFile(`${root}node_modules/@mediapipe/tasks-vision/wasm/${file}`, `${root}${rendererOut}/mediapipe/${file}`);
+  }
 }

@@ -177,6 +177,16 @@ describe.each(transports)('the API over the %s transport', (_name, makeClient) =
     expect((await failure(client.call('model.compare', { model_id: 'x', output: 'confusion', reference: 'nonsense' }))).code).toBe('INVALID_INPUT');
   });
 
+  it('face.liveStart refuses a participant without face-feature consent; face.extract and face.liveAppend name what is missing', async () => {
+    const refused = await failure(client.call('face.liveStart', { participant_id: 'P03', session_id: 'S03' }));
+    expect(refused.code).toBe('CONSENT_MISSING');
+    expect(refused.message).toContain('P03');
+    const noModel = await failure(client.call('face.extract', { video_path: join(sources, 'missing.mp4'), participant_id: 'P01', model_path: join(sources, 'missing.task') }));
+    expect(noModel.code).toBe('NOT_FOUND');
+    expect(noModel.message).toContain('missing.task');
+    expect((await failure(client.call('face.liveAppend', { live_id: 'no-such-capture', rows: [{ frame: 0, t: 0, face: false }] }))).code).toBe('NOT_FOUND');
+  });
+
   it('session.import recognises files it has seen and reports the change as an event', async () => {
     const seen: EventEnvelope[] = [];
     let stop = (): void => undefined;

@@ -6,6 +6,7 @@ import { MODALITIES, type Modality } from '../../core/study/modalities.js';
 import { parseIsoInstant } from '../../core/study/instants.js';
 import { readerToArrowIpc } from '../arrow.js';
 import { runImport } from '../import/job.js';
+import { createFaceHandlers } from './faceHandlers.js';
 import { createModelHandlers } from './modelHandlers.js';
 import { alignClocks, type MarkerStream } from '../clock/align.js';
 import { checkReadOnlyQuery, cleanDuckMessage } from '../sql/guard.js';
@@ -89,6 +90,7 @@ export function createHandlers(study: Study): Handlers {
 
   const handlers: Handlers = {
     ...createModelHandlers(study),
+    ...createFaceHandlers(study, () => handlers),
     'study.info': async () => study.info(),
 
     'study.status': async () =>

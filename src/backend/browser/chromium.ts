@@ -22,10 +22,40 @@ export const QUIET_CHROMIUM_ARGS = [
   '--disable-default-apps',
   '--disable-domain-reliability',
   '--disable-client-side-phishing-detection',
-  '--disable-features=OptimizationHints,MediaRouter,Translate,AutofillServerCommunication,CertificateTransparencyComponentUpdater',
+  `--disable-features=${[
+    // playwright-core's own list, which this switch replaces (Chromium keeps the last one) …
+    'AvoidUnnecessaryBeforeUnloadCheckSync', 'DestroyProfileOnBrowserClose', 'HttpsUpgrades', 'HttpsFirstBalancedModeAutoEnable', 'LensOverlay',
+    'MediaRouter', 'PaintHolding', 'ThirdPartyStoragePartitioning', 'AvoidCorsURLLoaderRestartOnRedirect', 'OptimizationHints',
+    'NetworkTimeServiceQuerying', 'AimEnabled', 'PreconnectToSearch',
+    // … and the services measured calling Google during a Weft run.
+    'AutofillServerCommunication', 'Translate', 'CertificateTransparencyComponentUpdater', 'DialMediaRouteProvider',
+  ].join(',')}`,
   '--metrics-recording-only',
   '--safebrowsing-disable-auto-update',
 ];
+
+const CLOSED_LOOPBACK = 'http://127.0.0.1:9';
+
+/**
+ * Every request Chromium would send beyond loopback goes to this proxy, which by default is a
+ * closed loopback port: whatever a page or Chromium itself tries, it fails instead of leaving the
+ * machine (loopback is always reached directly). WEFT_CHROMIUM_EGRESS_PROXY lets the zero-egress
+ * test put a recorder there.
+ */
+export function egressArgs(env: NodeJS.ProcessEnv = process.env): string[] {
+  const proxy = env['WEFT_CHROMIUM_EGRESS_PROXY'] ?? CLOSED_LOOPBACK;
+  return [
+    `--proxy-server=${proxy}`,
+    '--dns-prefetch-disable',
+    '--force-webrtc-ip-handling-policy=disable_non_proxied_udp',
+    // Even headless and with background networking off, Chromium signs in to Google accounts
+    // and checks in to Google Cloud Messaging at start (measured: accounts.google.com,
+    // android.clients.google.com); pointing those services at a closed loopback port stops it.
+    ...['--gaia-url', '--google-apis-url', '--lso-url'].map((flag) => `${flag}=${CLOSED_LOOPBACK}`),
+    `--gcm-checkin-url=${CLOSED_LOOPBACK}/checkin`,
+    `--gcm-registration-url=${CLOSED_LOOPBACK}/register`,
+  ];
+}
 
 const CANDIDATES = ['/usr/bin/chromium', '/usr/bin/chromium-browser', '/usr/bin/google-chrome'];
 
@@ -51,7 +81,7 @@ export async function withChromium<T>(fn: (context: BrowserContext) => Promise<T
   const context = await chromium.launchPersistentContext(profile, {
     executablePath: chromiumPath(),
     headless: true,
-    args: [...QUIET_CHROMIUM_ARGS, ...(options.args ?? [])],
+    args: [...QUIET_CHROMIUM_ARGS, ...egressArgs(), ...(options.args ?? [])],
   });
   try {
     return await fn(context);

@@ -36,6 +36,16 @@ import {
   modelTrainInputSchema,
   modelTrainResultSchema,
 } from './modelSchemas.js';
+import {
+  faceExtractInputSchema,
+  faceExtractResultSchema,
+  faceLiveAppendInputSchema,
+  faceLiveStartInputSchema,
+  faceLiveStartResultSchema,
+  faceLiveStatusSchema,
+  faceLiveStopInputSchema,
+  faceModelBytesSchema,
+} from './faceSchemas.js';
 
 /**
  * The one API of Weft. Every method is declared here once, named noun.verb, with the schemas
@@ -268,6 +278,36 @@ export const contract = {
     summary: "A model's stored predictions against a numeric reference the data carries (another detector's output kept from an import): Spearman, RMSE and AUC at a stated quantile, per participant and overall.",
     input: modelCompareInputSchema,
     output: modelCompareResultSchema,
+  }),
+  'face.extract': method({
+    summary: "Extract MediaPipe face features (52 blendshapes, head pose, action-unit proxies) from a recording on this machine, in headless Chromium with nothing leaving loopback, and import them into the video's session; progress as job.progress events.",
+    input: faceExtractInputSchema,
+    output: faceExtractResultSchema,
+    mutates: true,
+  }),
+  'face.model': method({
+    summary: "The face model's bytes, from the configured path and checked against its SHA-256, for a page that runs the landmarker itself; binary, like Arrow bytes.",
+    input: noInput,
+    output: faceModelBytesSchema,
+    encoding: 'arrow',
+  }),
+  'face.liveStart': method({
+    summary: "Start a live webcam capture of face features for a participant's session; refused unless the participant has granted face-feature consent.",
+    input: faceLiveStartInputSchema,
+    output: faceLiveStartResultSchema,
+    mutates: true,
+  }),
+  'face.liveAppend': method({
+    summary: 'Store a batch of live face-feature rows as they are computed, in one transaction, after checking the consent again.',
+    input: faceLiveAppendInputSchema,
+    output: faceLiveStatusSchema,
+    mutates: true,
+  }),
+  'face.liveStop': method({
+    summary: 'End a live capture; what was stored stays.',
+    input: faceLiveStopInputSchema,
+    output: faceLiveStatusSchema,
+    mutates: true,
   }),
   'sql.query': method({
     summary: 'A read-only SELECT over the documented views (docs/schema.md).',

@@ -5,6 +5,7 @@ import { AuditPage } from './AuditPage.js';
 import { ConsentPage } from './ConsentPage.js';
 import { EthicsReportPage } from './EthicsReportPage.js';
 import { FieldsPage } from './FieldsPage.js';
+import { LiveCapturePage } from './LiveCapturePage.js';
 import { MissingTokenPage } from './MissingTokenPage.js';
 import { NotFoundPage } from './NotFoundPage.js';
 import { OverviewPage } from './OverviewPage.js';
@@ -44,6 +45,8 @@ export function App({ connection }: AppProps) {
       return <AuditPage {...page} route={route} />;
     case 'report':
       return <EthicsReportPage {...page} />;
+    case 'live':
+      return <LiveCapturePage client={client} mode={mode} />;
     case null:
       return <NotFoundPage mode={mode} path={route.path} />;
   }

@@ -3,7 +3,7 @@
  * "#/audit?seq=12"; any other fragment ("", "#participants", a launch token) is the overview,
  * so the overview's in-page links and `weft serve`'s "#token=…" keep working.
  */
-export const PAGES = ['overview', 'fields', 'consent', 'policy', 'audit', 'report'] as const;
+export const PAGES = ['overview', 'fields', 'consent', 'policy', 'audit', 'report', 'live'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export const PAGE_LABELS: Record<PageId, string> = {
@@ -13,6 +13,7 @@ export const PAGE_LABELS: Record<PageId, string> = {
   policy: 'Policy',
   audit: 'Audit',
   report: 'Ethics report',
+  live: 'Live capture',
 };
 
 /** The heading and window title of each page. */
@@ -23,6 +24,7 @@ export const PAGE_TITLES: Record<PageId, string> = {
   policy: 'Data-minimization policy',
   audit: 'Audit trail',
   report: "Ethics reviewer's report",
+  live: 'Live face capture',
 };
 
 export interface Route {

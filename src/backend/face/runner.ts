@@ -1,0 +1,194 @@
+import { randomUUID } from 'node:crypto';
+import { availableParallelism } from 'node:os';
+import type { EventSink } from '../../core/api/events.js';
+import { WeftError } from '../../core/errors.js';
+import { DEFAULT_EXTRACTION_OPTIONS, type ExtractionEvent, type ExtractionOptions, type ExtractionPlan } from '../../core/face/extraction.js';
+import { conversionAdvice } from '../import/formats/mediaCodecs.js';
+import { withChromium } from '../browser/chromium.js';
+import { chromiumVersion, refuseOffLoopback } from './browser.js';
+import { startLoopbackServer } from './loopbackServer.js';
+import { sha256OfFile, type VerifiedModel } from './model.js';
+import { ExtractionOutput, type RunIdentity } from './output.js';
+import { RunOutcome } from './runOutcome.js';
+import { extractionRendererDir } from './rendererDir.js';
+import { installedVersion } from './versions.js';
+
+export interface FaceExtractionRequest {
+  /** A video (MP4/MOV, WebM), or a still image when `input` is 'image'. */
+  readonly videoPath: string;
+  readonly input?: 'video' | 'image';
+  /** The Weft face CSV to write; the landmarks CSV, when asked for, goes beside it. */
+  readonly outPath: string;
+  readonly model: VerifiedModel;
+  readonly options?: Partial<ExtractionOptions>;
+  /** Continue an interrupted run from its checkpoint. */
+  readonly resume?: boolean;
+  readonly events?: EventSink;
+  readonly signal?: AbortSignal;
+  readonly rendererDir?: string;
+  /** Longest silence from the page before the run is given up, milliseconds. */
+  readonly stallTimeoutMs?: number;
+}
+
+export interface FaceExtractionResult {
+  readonly csvPath: string;
+  readonly landmarksPath: string | null;
+  readonly videoSha256: string;
+  readonly frames: number;
+  /** Frames this run wrote (fewer than `frames` when it resumed). */
+  readonly framesThisRun: number;
+  readonly facesThisRun: number;
+  readonly resumedFrom: number;
+  readonly plan: ExtractionPlan;
+  readonly browser: string;
+  readonly tasksVision: string;
+  readonly options: ExtractionOptions;
+  readonly elapsedMs: number;
+  /** Length of the video, seconds: first to last frame plus one mean frame interval. */
+  readonly videoSeconds: number;
+  /** Every request the page made, all of them to this machine's loopback address. */
+  readonly requests: readonly string[];
+}
+
+const DEFAULT_STALL_MS = 180_000;
+
+/** One landmarker per core, up to four: each runs single-threaded WebAssembly. */
+function defaultWorkers(): number {
+  return Math.max(1, Math.min(4, availableParallelism()));
+}
+
+function videoSeconds(plan: ExtractionPlan): number {
+  if (plan.firstFrameUs === null || plan.lastFrameUs === null || plan.frames < 2) return 0;
+  const span = plan.lastFrameUs - plan.firstFrameUs;
+  return (span + span / (plan.frames - 1)) / 1e6;
+}
+
+function failure(event: Extract<ExtractionEvent, { type: 'failed' }>, videoPath: string): WeftError {
+  const location = { file: videoPath };
+  if (event.code === 'UNSUPPORTED_FORMAT') return new WeftError('UNSUPPORTED_FORMAT', `${videoPath}: ${event.message}. ${conversionAdvice(videoPath)}`, { location });
+  if (event.code === 'PARSE_ERROR') return new WeftError('PARSE_ERROR', `${videoPath}: ${event.message}`, { location });
+  return new WeftError('INTERNAL', `Face extraction failed on ${videoPath}: ${event.message}`, { location });
+}
+
+/**
+ * Extracts MediaPipe face features from a recording in headless Chromium, served over loopback
+ * by a server of its own, and writes them as a Weft face CSV. Rows reach the file segment by
+ * segment with a checkpoint after each, so an interrupted run resumes (`resume`) from the first
+ * frame not yet written and gives the same bytes as an uninterrupted one.
+ */
+export async function extractFaceFeatures(request: FaceExtractionRequest): Promise<FaceExtractionResult> {
+  const started = performance.now();
+  const options: ExtractionOptions = { ...DEFAULT_EXTRACTION_OPTIONS, workers: defaultWorkers(), ...request.options };
+  const rendererDir = extractionRendererDir(request.rendererDir);
+  const tasksVision = installedVersion('@mediapipe/tasks-vision');
+  const videoSha256 = await sha256OfFile(request.videoPath);
+  const jobId = randomUUID();
+  const label = 'Extracting face features';
+  return withChromium(async (context) => {
+    const offsite = await refuseOffLoopback(context);
+    const browser = chromiumVersion(context);
+    let output: ExtractionOutput | null = null;
+    const requests: string[] = [];
+    try {
+      const identity: RunIdentity = {
+        video_sha256: videoSha256,
+        model_sha256: request.model.sha256,
+        tasks_vision: tasksVision,
+        browser,
+        landmarks: options.landmarks,
+        segment_frames: options.segmentFrames,
+        max_input_side: options.maxInputSide,
+      };
+      const out = await ExtractionOutput.open(request.outPath, identity, request.resume === true);
+      output = out;
+      const resumedFrom = out.nextFrame;
+      let plan: ExtractionPlan | null = null;
+      let faces = 0;
+
+      const outcome = new RunOutcome(request.stallTimeoutMs ?? DEFAULT_STALL_MS, request.signal, () => new WeftError('CANCELLED', `Face extraction cancelled at frame ${out.nextFrame}; run the same command with --resume to continue from there`));
+      const progress = (done: number, phase: 'running' | 'done' = 'running'): void => {
+        request.events?.emit('job.progress', { job_id: jobId, label, phase, done, total: plan?.frames ?? null, unit: 'frames' });
+      };
+
+      const onEvent = async (event: ExtractionEvent): Promise<void> => {
+        outcome.touch();
+        switch (event.type) {
+          case 'plan':
+            if (resumedFrom > event.plan.frames) throw new WeftError('CONFLICT', `the checkpoint is at frame ${resumedFrom}, but the video has ${event.plan.frames} frames`);
+            plan = event.plan;
+            progress(resumedFrom);
+            return;
+          case 'frames':
+            if (request.signal?.aborted === true) throw new WeftError('CANCELLED', 'cancelled');
+            await out.append(event.rows);
+            faces += event.rows.filter((r) => r.face).length;
+            progress(out.nextFrame);
+            return;
+          case 'progress':
+            progress(resumedFrom + event.framesInferred);
+            return;
+          case 'done':
+            outcome.resolve();
+            return;
+          case 'failed':
+            outcome.reject(failure(event, request.videoPath));
+            return;
+        }
+      };
+
+      const server = await startLoopbackServer({
+        rendererDir,
+        videoPath: request.videoPath,
+        modelPath: request.model.path,
+        job: (urls) => ({ input: request.input ?? 'video', ...urls, startFrame: resumedFrom, options }),
+        onEvent: (event) =>
+          onEvent(event).catch((error: unknown) => {
+            outcome.reject(error);
+            throw error;
+          }),
+      });
+      try {
+        const page = await context.newPage();
+        page.on('request', (r) => requests.push(r.url()));
+        page.on('pageerror', (error) => outcome.reject(new WeftError('INTERNAL', `The extraction page failed: ${error.message}`)));
+        page.on('crash', () => outcome.reject(new WeftError('INTERNAL', 'The extraction page crashed (out of memory?); run again with --resume to continue from the last checkpoint')));
+        await Promise.race([page.goto(server.pageUrl), outcome.promise]);
+        await outcome.promise;
+      } catch (error) {
+        // A run that failed before writing a frame leaves nothing to resume.
+        if (out.nextFrame === 0) await out.discard();
+        throw error;
+      } finally {
+        outcome.dispose();
+        await server.close();
+      }
+      if (offsite.length > 0) {
+        throw new WeftError('POLICY_REFUSED', `The extraction page tried to reach beyond this machine (${offsite.slice(0, 3).join(', ')}); the requests were refused and the run discarded`);
+      }
+      const finalPlan = plan as ExtractionPlan | null;
+      if (finalPlan === null || out.nextFrame !== finalPlan.frames) {
+        throw new WeftError('INTERNAL', `The extraction ended after frame ${out.nextFrame} of ${finalPlan?.frames ?? '?'}`);
+      }
+      await out.finish();
+      progress(out.nextFrame, 'done');
+      return {
+        csvPath: out.csvPath,
+        landmarksPath: out.landmarksPath,
+        videoSha256,
+        frames: finalPlan.frames,
+        framesThisRun: finalPlan.frames - resumedFrom,
+        facesThisRun: faces,
+        resumedFrom,
+        plan: finalPlan,
+        browser,
+        tasksVision,
+        options,
+        elapsedMs: performance.now() - started,
+        videoSeconds: videoSeconds(finalPlan),
+        requests,
+      };
+    } finally {
+      await output?.close();
+    }
+  });
+}

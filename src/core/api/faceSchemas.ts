@@ -1,0 +1,91 @@
+import * as z from 'zod';
+import { frameRowSchema } from '../face/extraction.js';
+import { importSummarySchema, participantIdSchema, sessionIdSchema } from './schemas.js';
+
+/** Schemas of face.extract and the live-capture methods (face.liveStart, face.liveAppend, face.liveStop). */
+
+export const faceExtractInputSchema = z
+  .object({
+    /** A recording on the backend's machine (MP4/MOV, WebM) or a still image. */
+    video_path: z.string().min(1),
+    /** Taken from the study when it already has the video as a `video` stream. */
+    participant_id: participantIdSchema.optional(),
+    session_id: sessionIdSchema.optional(),
+    /** Session time, seconds, of the video's media time 0. */
+    clock_offset_s: z.number().finite().optional(),
+    /** The 478 landmarks to a CSV beside the face CSV: biometric, needs face_landmarks consent. */
+    landmarks: z.boolean().default(false),
+    out_path: z.string().min(1).optional(),
+    model_path: z.string().min(1).optional(),
+    resume: z.boolean().default(false),
+  })
+  .strict();
+
+export const faceExtractResultSchema = z
+  .object({
+    stream_ids: z.array(z.number().int()),
+    participant_id: z.string(),
+    session_id: z.string().nullable(),
+    clock_source: z.string(),
+    csv_path: z.string(),
+    landmarks_path: z.string().nullable(),
+    frames: z.number().int().nonnegative(),
+    frames_this_run: z.number().int().nonnegative(),
+    faces_this_run: z.number().int().nonnegative(),
+    resumed_from: z.number().int().nonnegative(),
+    elapsed_ms: z.number().nonnegative(),
+    video_seconds: z.number().nonnegative(),
+    landmarker_thread: z.enum(['worker', 'main']),
+    workers: z.number().int().positive(),
+    browser: z.string(),
+    tasks_vision: z.string(),
+    warnings: z.array(z.string()),
+    import: importSummarySchema,
+  })
+  .strict();
+export type FaceExtractResult = z.infer<typeof faceExtractResultSchema>;
+
+export const faceLiveStartInputSchema = z
+  .object({
+    participant_id: participantIdSchema,
+    session_id: sessionIdSchema,
+    /** Session time, seconds, at which the capture starts; 0 by default. */
+    session_time_s: z.number().finite().default(0),
+  })
+  .strict();
+
+export const faceLiveStartResultSchema = z
+  .object({
+    live_id: z.string(),
+    /** Wall-clock time the capture's rows are measured from, microseconds since 1970 (UTC). */
+    origin_us: z.number().int(),
+  })
+  .strict();
+
+/** A live frame: `t` is its wall-clock capture time, microseconds since 1970 (UTC). No landmarks. */
+export const liveFrameRowSchema = frameRowSchema.omit({ lm: true });
+export type LiveFrameRow = z.infer<typeof liveFrameRowSchema>;
+
+export const faceLiveAppendInputSchema = z
+  .object({
+    live_id: z.string().min(1),
+    rows: z.array(liveFrameRowSchema).min(1).max(2_000),
+  })
+  .strict();
+
+export const faceLiveStatusSchema = z
+  .object({
+    live_id: z.string(),
+    stream_id: z.number().int().nullable(),
+    rows: z.number().int().nonnegative(),
+    faces: z.number().int().nonnegative(),
+    /** Session time of the last row stored, microseconds. */
+    last_t_us: z.number().int().nullable(),
+  })
+  .strict();
+export type FaceLiveStatus = z.infer<typeof faceLiveStatusSchema>;
+
+export const faceLiveStopInputSchema = z.object({ live_id: z.string().min(1) }).strict();
+
+/** The face model's bytes, for a page that runs the landmarker itself (the live capture). */
+export const faceModelBytesSchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected the model file\'s bytes');
