@@ -1,4 +1,4 @@
-import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType, type DuckDBValue } from '@duckdb/node-api';
+import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
 import { WeftError } from '../../core/errors.js';
 import type { Connection } from '../store/duck.js';
 
@@ -17,11 +17,12 @@ function converterFor(type: string): Converter {
 }
 
 /**
- * Buffers rows of one internal table column by column and appends them to DuckDB in
- * DataChunks, inside the writer's open transaction.
+ * Writes rows of one internal table straight into the vectors of a DataChunk, which goes to
+ * DuckDB when full, inside the writer's open transaction.
  */
 export class TableAppender {
-  private readonly buffers: DuckDBValue[][];
+  private chunk: DuckDBDataChunk | undefined;
+  private vectors: DuckDBVector[] = [];
   private rows = 0;
 
   private constructor(
@@ -30,9 +31,7 @@ export class TableAppender {
     private readonly types: readonly DuckDBType[],
     private readonly converters: readonly Converter[],
     private readonly appender: DuckDBAppender,
-  ) {
-    this.buffers = columns.map(() => []);
-  }
+  ) {}
 
   static async open(conn: Connection, table: string): Promise<TableAppender> {
     const appender = await conn.raw.createAppender(table, 'weft');
@@ -55,19 +54,28 @@ export class TableAppender {
 
   /** One row, values in table column order. */
   append(values: readonly unknown[]): void {
-    for (let i = 0; i < this.buffers.length; i += 1) {
-      (this.buffers[i] as DuckDBValue[]).push((this.converters[i] as Converter)(values[i]));
+    if (this.chunk === undefined) {
+      const chunk = DuckDBDataChunk.create([...this.types], BATCH_ROWS);
+      this.vectors = this.types.map((_, i) => chunk.getColumnVector(i));
+      this.chunk = chunk;
     }
-    this.rows += 1;
-    if (this.rows >= BATCH_ROWS) this.flush();
+    const row = this.rows;
+    for (let i = 0; i < this.vectors.length; i += 1) {
+      (this.vectors[i] as DuckDBVector).setItem(row, (this.converters[i] as Converter)(values[i]));
+    }
+    this.rows = row + 1;
+    if (this.rows === BATCH_ROWS) this.flush();
   }
 
   flush(): void {
-    if (this.rows === 0) return;
-    const chunk = DuckDBDataChunk.create([...this.types], this.rows);
-    chunk.setColumns(this.buffers);
+    const chunk = this.chunk;
+    if (chunk === undefined) return;
+    for (const vector of this.vectors) vector.flush();
+    // Resizing drops the chunk's vector objects, so it comes after their values are written.
+    if (this.rows < BATCH_ROWS) chunk.rowCount = this.rows;
     this.appender.appendDataChunk(chunk);
-    for (const buffer of this.buffers) buffer.length = 0;
+    this.chunk = undefined;
+    this.vectors = [];
     this.rows = 0;
   }
 

@@ -92,10 +92,13 @@ export function defaultLegalBasis(basis: DataBasis): string {
 /** Fields the data itself reveals: keys of JSON attributes and names of signals, as imports bring them. */
 async function observedFields(conn: Connection, streamIds: readonly number[] | undefined): Promise<FieldDefinition[]> {
   const fields: FieldDefinition[] = [];
-  const inStreams = streamIds === undefined ? 'TRUE' : streamIds.length === 0 ? 'FALSE' : `st.stream_id IN (${streamIds.map((id) => String(Math.trunc(id))).join(', ')})`;
+  const inStreams = streamIds === undefined ? 'TRUE' : streamIds.length === 0 ? 'FALSE' : `stream_id IN (${streamIds.map((id) => String(Math.trunc(id))).join(', ')})`;
+  // The keys of each stream first, then its kind: joining before unnesting is several times slower.
   const eventKeys = await conn.all(
-    `SELECT DISTINCT st.kind, k.key FROM weft.events e JOIN weft.streams st USING (stream_id), unnest(json_keys(e.attributes)) AS k(key)
-     WHERE ${inStreams} AND e.attributes IS NOT NULL AND json_type(e.attributes) = 'OBJECT'`,
+    `SELECT DISTINCT st.kind, k.key
+     FROM (SELECT DISTINCT stream_id, unnest(json_keys(attributes)) AS key FROM weft.events
+           WHERE ${inStreams} AND attributes IS NOT NULL AND json_type(attributes) = 'OBJECT') k
+     JOIN weft.streams st USING (stream_id)`,
   );
   for (const row of eventKeys) {
     const kind = String(row['kind']);

@@ -1,6 +1,6 @@
 import type { DelimitedOptions, DelimitedRecord } from '../textReader.js';
 import type { Importer, ImportSink, ParseContext, StreamWriter } from '../types.js';
-import { signalName } from './eyeSignalNames.js';
+import { signalName } from './signalName.js';
 import { NumberReader, checkWidth, firstLine, readHeader, recordError, type Header } from './tabular.js';
 
 const OPTIONS: DelimitedOptions = { delimiter: ',', quote: '"' };

@@ -1,5 +1,5 @@
 import { ACTION_UNITS, FACE_FEATURE_COLUMNS, auPresenceColumn, type ActionUnit } from '../../../core/face/featureSchema.js';
-import { faceSignalName } from './faceSignalName.js';
+import { signalName } from './signalName.js';
 import { recordError, type Header } from './tabular.js';
 
 /**
@@ -117,11 +117,11 @@ function faceColumns(header: Header, handled: Set<number>): IMotionsFaceColumns 
     const au = AU_EVIDENCE.exec(name);
     const unit = Number(au?.[1]);
     if (au !== null && isActionUnit(unit)) auEvidence.push({ index, column: name, feature: feature(auPresenceColumn(unit)) });
-    else signals.push({ index, column: name, signal: faceSignalName(name) });
+    else signals.push({ index, column: name, signal: signalName(name, { splitCamelCase: true }) });
   }
   for (const column of [...FACE_SIGNALS, ...Object.keys(FACE_SIGNAL_NAMES)]) {
     const index = at(column);
-    if (index !== undefined) signals.push({ index, column, signal: FACE_SIGNAL_NAMES[column] ?? faceSignalName(column) });
+    if (index !== undefined) signals.push({ index, column, signal: FACE_SIGNAL_NAMES[column] ?? signalName(column, { splitCamelCase: true }) });
   }
   if (pose.length === 0 && auEvidence.length === 0 && signals.every((s) => !EXPRESSION.test(s.column))) return undefined;
   const noOfFaces = at('NoOfFaces');

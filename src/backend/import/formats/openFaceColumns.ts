@@ -1,5 +1,5 @@
 import { ACTION_UNITS, auIntensityColumn, auPresenceColumn, type ActionUnit } from '../../../core/face/featureSchema.js';
-import { faceSignalName } from './faceSignalName.js';
+import { signalName } from './signalName.js';
 
 /**
  * The columns OpenFace's FeatureExtraction writes (github.com/TadasBaltrusaitis/OpenFace,
@@ -82,5 +82,5 @@ export function openFaceRole(column: string): OpenFaceRole {
   if (au !== null && isActionUnit(unit)) {
     return { kind: 'feature', feature: au[2] === 'r' ? auIntensityColumn(unit) : auPresenceColumn(unit), scale: 1 };
   }
-  return { kind: 'signal', signal: faceSignalName(column) };
+  return { kind: 'signal', signal: signalName(column, { splitCamelCase: true }) };
 }

@@ -1,7 +1,7 @@
 import type { StreamKind } from '../../../core/study/modalities.js';
 import type { DelimitedOptions, DelimitedRecord } from '../textReader.js';
 import type { Importer, ImportSink, ParseContext, StreamWriter } from '../types.js';
-import { signalName } from './eyeSignalNames.js';
+import { signalName } from './signalName.js';
 import { EyeStreams } from './eyeStreams.js';
 import { readBeGazeHeader, tableOf, type BeGazeTable } from './smiBeGazeHeader.js';
 import { NumberReader, checkWidth, recordError, type Header } from './tabular.js';

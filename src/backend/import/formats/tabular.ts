@@ -63,6 +63,10 @@ export class NumberReader {
   read(record: DelimitedRecord, index: number, field: string): number | null {
     const text = record.fields[index];
     if (text === undefined) return null;
+    // Number() reads surrounding white space as the trim below does; it reads blank text as 0,
+    // and every missing-value spelling as NaN.
+    const direct = Number(text);
+    if (Number.isFinite(direct) && (direct !== 0 || text.trim() !== '')) return direct;
     const trimmed = text.trim();
     if (MISSING.has(trimmed.toLowerCase())) return null;
     const value = Number(trimmed);

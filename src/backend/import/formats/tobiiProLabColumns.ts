@@ -1,6 +1,6 @@
 import type { Header } from './tabular.js';
 import { recordError } from './tabular.js';
-import { signalName } from './eyeSignalNames.js';
+import { signalName } from './signalName.js';
 
 /**
  * A column of a Tobii Pro Lab "Data export" TSV. Pro Lab names quantities with their unit or

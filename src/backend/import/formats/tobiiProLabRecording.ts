@@ -2,7 +2,7 @@ import type { StreamKind } from '../../../core/study/modalities.js';
 import type { DelimitedRecord } from '../textReader.js';
 import type { GazeFields, StreamSpec, StreamTarget, StreamWriter, TimeBase } from '../types.js';
 import { EyeStreams } from './eyeStreams.js';
-import { signalName } from './eyeSignalNames.js';
+import { signalName } from './signalName.js';
 import type { NumberReader } from './tabular.js';
 import type { ProLabColumns } from './tobiiProLabColumns.js';
 
