@@ -61,6 +61,7 @@ describe('zero egress across the whole demo', () => {
       model_path: FACE_MODEL,
     });
     expect(extracted.frames).toBe(1337);
+    expect(extracted.raw_video).toBe('not_managed');
 
     const models = await client.call('model.list', {});
     expect(models.models.filter((m) => m.origin === 'shipped').length).toBeGreaterThanOrEqual(3);

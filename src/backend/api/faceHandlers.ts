@@ -34,6 +34,7 @@ function resultOf(job: FaceJobResult): FaceExtractResult {
     browser: extraction.browser,
     tasks_vision: extraction.tasksVision,
     warnings: [...target.warnings],
+    raw_video: job.rawVideo,
     import: job.summary,
   };
 }

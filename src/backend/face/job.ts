@@ -11,6 +11,7 @@ import type { Study } from '../store/study.js';
 import { Workspace } from '../workspace.js';
 import { resolveFaceModel, sha256OfFile, type VerifiedModel } from './model.js';
 import { extractionProvenance } from './provenance.js';
+import { applyRawVideoPolicy, type RawVideoOutcome } from './rawVideoPolicy.js';
 import { checkFaceConsent, registerFaceStream, resolveFaceTarget, type FaceStreamTarget, type ResolvedTarget } from './register.js';
 import { extractFaceFeatures, type FaceExtractionResult } from './runner.js';
 
@@ -33,6 +34,7 @@ export interface FaceJobResult {
   readonly target: ResolvedTarget;
   readonly summary: ImportSummary;
   readonly streamIds: readonly number[];
+  readonly rawVideo: RawVideoOutcome;
 }
 
 /** A still image (JPEG, PNG, WebP, GIF, BMP) rather than a video, by its first bytes. */
@@ -102,7 +104,8 @@ async function extract(prepared: PreparedFaceJob, request: FaceJobRequest): Prom
 async function register(client: WeftClient, study: Study, request: FaceJobRequest, prepared: PreparedFaceJob, extraction: FaceExtractionResult): Promise<FaceJobResult> {
   const provenance = extractionProvenance(extraction, prepared.model, prepared.videoPath, prepared.target.clockSource);
   const registered = await registerFaceStream(client, study, request.actor, extraction.csvPath, prepared.target, provenance);
-  return { extraction, target: prepared.target, summary: registered.summary, streamIds: registered.streamIds };
+  const rawVideo = await applyRawVideoPolicy(study, request.actor, prepared.videoPath, registered.streamIds);
+  return { extraction, target: prepared.target, summary: registered.summary, streamIds: registered.streamIds, rawVideo };
 }
 
 /**

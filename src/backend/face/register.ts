@@ -30,8 +30,17 @@ export interface ResolvedTarget {
  * session and clock, so face rows line up with the video on the timeline; otherwise the caller
  * says (`--participant`, `--session`, `--clock-offset`).
  */
+/** A recording Weft converted on import is known by the SHA-256 of the file it keeps, not the original's. */
+async function convertedVideo<S extends { stream_id: number }>(client: WeftClient, videoSha256: string, streams: readonly S[]): Promise<S | undefined> {
+  if (!/^[0-9a-f]{64}$/.test(videoSha256)) return undefined;
+  const result = await client.call('sql.query', { sql: `SELECT stream_id FROM media WHERE sha256 = '${videoSha256}'` });
+  const streamId = result.rows[0]?.[0];
+  return streams.find((s) => s.stream_id === Number(streamId));
+}
+
 export async function resolveFaceTarget(client: WeftClient, videoSha256: string, given: FaceStreamTarget): Promise<ResolvedTarget> {
-  const video = (await client.call('stream.list', {})).find((s) => s.kind === 'video' && s.source_sha256 === videoSha256);
+  const streams = await client.call('stream.list', {});
+  const video = streams.find((s) => s.kind === 'video' && s.source_sha256 === videoSha256) ?? (await convertedVideo(client, videoSha256, streams));
   if (video === undefined) {
     if (given.participantId === undefined) {
       throw new WeftError('INVALID_INPUT', 'The study does not have this video, so it cannot say whose it is: give --participant (and --session), or import the video first');

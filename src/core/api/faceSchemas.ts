@@ -40,6 +40,8 @@ export const faceExtractResultSchema = z
     browser: z.string(),
     tasks_vision: z.string(),
     warnings: z.array(z.string()),
+    /** The recording after extraction: deleted when the policy says so and Weft manages the file. */
+    raw_video: z.enum(['kept', 'deleted', 'not_managed']),
     import: importSummarySchema,
   })
   .strict();
