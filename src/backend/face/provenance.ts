@@ -1,7 +1,7 @@
 import { auProxyProvenance } from '../../core/face/auProxies.js';
 import { FACE_MODEL, type VerifiedModel } from './model.js';
 import type { FaceExtractionResult } from './runner.js';
-import { installedVersion } from './versions.js';
+import { installedVersion } from '../packageVersion.js';
 
 /** Everything needed to reproduce a face stream, stored with it as `provenance.extraction`. */
 export function extractionProvenance(result: FaceExtractionResult, model: VerifiedModel, videoPath: string, clockSource: string): Record<string, unknown> {

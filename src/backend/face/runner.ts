@@ -11,7 +11,7 @@ import { sha256OfFile, type VerifiedModel } from './model.js';
 import { ExtractionOutput, type RunIdentity } from './output.js';
 import { RunOutcome } from './runOutcome.js';
 import { extractionRendererDir } from './rendererDir.js';
-import { installedVersion } from './versions.js';
+import { installedVersion } from '../packageVersion.js';
 
 export interface FaceExtractionRequest {
   /** A video (MP4/MOV, WebM), or a still image when `input` is 'image'. */

@@ -8,7 +8,8 @@ import type { ParseContext } from '../types.js';
 import { CONVERSION_ARGS, locateFfmpeg } from './mediaCodecs.js';
 import { infoNumber, probeMediaInfo } from './mediaInfoProbe.js';
 import { readIsoBmff } from './mediaIsoBmff.js';
-import { packageVersion, registerMedia } from './mediaRegister.js';
+import { installedVersion } from '../../packageVersion.js';
+import { registerMedia } from './mediaRegister.js';
 
 /** Converted recordings are kept here, inside the study folder, and deleted when their participant is erased. */
 export const MEDIA_FOLDER = 'media';
@@ -128,7 +129,7 @@ export async function convertOrRefuse(ctx: ParseContext, container: string, refu
     const layout = await readIsoBmff(file.path, file.bytes, () => undefined);
     const kept = await registerMedia(ctx, {
       format: 'mp4',
-      readers: [`mp4box.js ${packageVersion('mp4box')}`],
+      readers: [`mp4box.js ${installedVersion('mp4box')}`],
       layout,
       converted: {
         absolutePath: file.path,

@@ -1,6 +1,7 @@
 import type { Importer, ParseContext } from '../types.js';
 import { readIsoBmff } from './mediaIsoBmff.js';
-import { packageVersion, registerMedia } from './mediaRegister.js';
+import { installedVersion } from '../../packageVersion.js';
+import { registerMedia } from './mediaRegister.js';
 
 /** Major brands of ISO base media files that hold still images, not recordings (HEIF, AVIF). */
 const IMAGE_BRANDS = new Set(['heic', 'heix', 'hevc', 'hevx', 'mif1', 'msf1', 'avif', 'avis']);
@@ -25,6 +26,6 @@ export const mp4Video: Importer = {
 
   async parse(ctx: ParseContext) {
     const layout = await readIsoBmff(ctx.file.path, ctx.file.bytes, (bytesRead) => ctx.sink.progress(bytesRead));
-    await registerMedia(ctx, { format: 'mp4', readers: [`mp4box.js ${packageVersion('mp4box')}`], layout });
+    await registerMedia(ctx, { format: 'mp4', readers: [`mp4box.js ${installedVersion('mp4box')}`], layout });
   },
 };

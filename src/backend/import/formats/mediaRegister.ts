@@ -1,6 +1,4 @@
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
-import { dirname, join } from 'node:path';
+import { installedVersion } from '../../packageVersion.js';
 import { WeftError } from '../../../core/errors.js';
 import type { MediaFields, ParseContext, StoredMediaFile } from '../types.js';
 import { conversionAdvice, isPlayableAudio, isPlayableVideo } from './mediaCodecs.js';
@@ -18,22 +16,6 @@ const GENERAL_TECHNICAL = new Set([
 /** MediaInfoLib's display renderings of other fields ("Duration_String3", "Video_Format_List"): nothing of their own. */
 const DISPLAY_FORM = /(_String\d*|_List|_Url|_Extensions|_Commercial(_IfAny)?|_Proportion|_Version|InternetMediaType)$/;
 
-const require = createRequire(import.meta.url);
-
-/** The installed version of a package, for provenance. */
-export function packageVersion(name: string): string {
-  let dir = dirname(require.resolve(name));
-  for (let i = 0; i < 4; i += 1) {
-    try {
-      const pkg = JSON.parse(readFileSync(join(dir, 'package.json'), 'utf8')) as { name?: string; version?: string };
-      if (pkg.name === name && pkg.version !== undefined) return pkg.version;
-    } catch {
-      // not the package root yet
-    }
-    dir = dirname(dir);
-  }
-  return 'unknown';
-}
 
 const NOTHING: MediaFields = { container: null, codec: null, width: null, height: null, fps: null, frames: null, durationUs: null, startOffsetUs: 0 };
 
@@ -132,7 +114,7 @@ export async function registerMedia(ctx: ParseContext, source: MediaSource): Pro
   const others = layout.tracks.filter((t) => t !== video && t !== audio).map((t) => ({ id: t.id, kind: t.kind, codec: t.codec }));
   const common = {
     format: source.format,
-    readers: [...source.readers, `${info.library} (mediainfo.js ${packageVersion('mediainfo.js')})`],
+    readers: [...source.readers, `${info.library} (mediainfo.js ${installedVersion('mediainfo.js')})`],
     container: { name: layout.container, ...layout.details, mediainfo: general.kept },
     container_tags_left_out: general.leftOut,
     other_tracks: others,

@@ -4,7 +4,7 @@ import { dirname, join } from 'node:path';
 
 const require = createRequire(import.meta.url);
 
-/** The installed version of a package, from its package.json beside its entry point. */
+/** The installed version of a package, from its package.json beside its entry point, for provenance. */
 export function installedVersion(name: string): string {
   let dir = dirname(require.resolve(name));
   for (let depth = 0; depth < 4; depth += 1) {
