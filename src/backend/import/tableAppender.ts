@@ -8,7 +8,10 @@ type Converter = (value: unknown) => DuckDBValue;
 
 function converterFor(type: string): Converter {
   if (type === 'BIGINT') {
-    return (v) => (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : BigInt(Math.round(Number(v))));
+    return (v) => {
+      if (typeof v === 'bigint') return v;
+      return v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : BigInt(Math.round(Number(v)));
+    };
   }
   if (type === 'INTEGER') return (v) => (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : Math.round(Number(v)));
   if (type === 'DOUBLE') return (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
