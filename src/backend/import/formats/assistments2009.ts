@@ -1,5 +1,6 @@
 import type { DelimitedOptions, DelimitedRecord } from '../textReader.js';
 import type { EventFields, Importer, ParseContext, StreamWriter } from '../types.js';
+import { StreamsByParticipant } from './logStreams.js';
 import { cell } from './logDataShop.js';
 import { delimitedBatches } from './logLines.js';
 import { type Header, NumberReader, checkWidth, firstLine, readHeader, recordError } from './tabular.js';
@@ -79,12 +80,10 @@ export const assistments2009: Importer = {
         columns: COLUMN_MAP,
         clock: 'order_id: the file has no timestamps, so t_us is the order_id and orders the actions; intervals between them mean nothing, and the session has no wall-clock start',
       };
-      const writers = new Map<string, StreamWriter>();
+      const streams = new StreamsByParticipant(ctx.sink, { kind: 'relative' }, provenance);
       let pending: Pending | undefined;
       let negative: { count: number; line: number } | undefined;
       let repeated: { count: number; line: number } | undefined;
-      let lastUser = '';
-      let writer: StreamWriter | undefined;
       let rows = 0;
 
       const kindOf = (record: DelimitedRecord): Pick<EventFields, 'kind' | 'outcome' | 'attempt'> => {
@@ -102,14 +101,7 @@ export const assistments2009: Importer = {
           if (record.fields.length !== header.width) checkWidth(path, header, record, 'comma');
           const user = cell(record.fields, iUser);
           if (user === null) throw recordError(path, record, 'user_id is empty', iUser);
-          if (writer === undefined || user !== lastUser) {
-            writer = writers.get(user);
-            if (writer === undefined) {
-              writer = await ctx.sink.openStream({ kind: 'interaction_log', target: { participantId: user }, time: { kind: 'relative' }, provenance });
-              writers.set(user, writer);
-            }
-            lastUser = user;
-          }
+          const writer = await streams.writer(user);
           if (!writer.accepted) {
             writer.event(0, { kind: 'refused' });
             continue;

@@ -1,5 +1,6 @@
 import type { DelimitedOptions } from '../textReader.js';
-import type { Importer, ParseContext, StreamWriter } from '../types.js';
+import type { Importer, ParseContext } from '../types.js';
+import { StreamsByParticipant } from './logStreams.js';
 import { cell } from './logDataShop.js';
 import { delimitedBatches } from './logLines.js';
 import { type Header, NumberReader, checkWidth, firstLine, readHeader, recordError } from './tabular.js';
@@ -90,9 +91,7 @@ export const assistments2017: Importer = {
         not_kept: NOT_KEPT.filter((name) => header.has(name)),
         sample: 'the competition file is a sample of actions, not whole sequences: features computed over a session here see only the sampled actions',
       };
-      const writers = new Map<string, StreamWriter>();
-      let lastStudent = '';
-      let writer: StreamWriter | undefined;
+      const streams = new StreamsByParticipant(ctx.sink, { kind: 'epoch' }, provenance);
 
       for await (const batch of delimitedBatches(reader, OPTIONS)) {
         ctx.sink.progress(reader.bytesRead);
@@ -100,14 +99,7 @@ export const assistments2017: Importer = {
           if (record.fields.length !== header.width) checkWidth(path, header, record, 'comma');
           const student = cell(record.fields, iStudent);
           if (student === null) throw recordError(path, record, 'studentId is empty', iStudent);
-          if (writer === undefined || student !== lastStudent) {
-            writer = writers.get(student);
-            if (writer === undefined) {
-              writer = await ctx.sink.openStream({ kind: 'interaction_log', target: { participantId: student }, time: { kind: 'epoch' }, provenance });
-              writers.set(student, writer);
-            }
-            lastStudent = student;
-          }
+          const writer = await streams.writer(student);
           if (!writer.accepted) {
             writer.event(0, { kind: 'refused' });
             continue;

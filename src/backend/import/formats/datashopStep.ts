@@ -1,5 +1,6 @@
 import type { DelimitedOptions, DelimitedRecord } from '../textReader.js';
-import type { Importer, ParseContext, StreamWriter } from '../types.js';
+import type { Importer, ParseContext } from '../types.js';
+import { StreamsByParticipant } from './logStreams.js';
 import { cell, kcsOf, quoteOf, sniffDelimiter } from './logDataShop.js';
 import { headColumn, headRecords } from './logHead.js';
 import { delimitedBatches } from './logLines.js';
@@ -144,9 +145,7 @@ export const datashopStep: Importer = {
       const head = headRecords(ctx.file, options);
       const times = new LocalTimeReader(path, [...headColumn(head, layout.start), ...headColumn(head, layout.firstTransaction)], 'month/day/year', 'DataShop is a US service, and US spreadsheet programs write month/day/year');
       const provenance = { format: 'datashop-step', kc_models: layout.models.map((m) => m.model), columns: COLUMN_MAP, time_zone: `none in the file: read in the study's time zone, ${ctx.timeZone}` };
-      const writers = new Map<string, StreamWriter>();
-      let lastStudent = '';
-      let writer: StreamWriter | undefined;
+      const streams = new StreamsByParticipant(ctx.sink, { kind: 'epoch' }, provenance);
       let rows = 0;
       let noStart: { count: number; line: number } | undefined;
 
@@ -157,14 +156,7 @@ export const datashopStep: Importer = {
           if (fields.length !== layout.width) checkWidth(path, header, record, delimiter === '\t' ? 'tab' : 'comma');
           const student = fields[layout.student] ?? '';
           if (student === '') throw recordError(path, record, 'Anon Student Id is empty', layout.student);
-          if (writer === undefined || student !== lastStudent) {
-            writer = writers.get(student);
-            if (writer === undefined) {
-              writer = await ctx.sink.openStream({ kind: 'interaction_log', target: { participantId: student }, time: { kind: 'epoch' }, provenance });
-              writers.set(student, writer);
-            }
-            lastStudent = student;
-          }
+          const writer = await streams.writer(student);
           if (!writer.accepted) {
             writer.event(0, { kind: 'refused' });
             continue;
