@@ -3,7 +3,7 @@ import type { EventFields, Importer, ParseContext, StreamWriter } from '../types
 import { StreamsByParticipant } from './logStreams.js';
 import { cell } from './logDataShop.js';
 import { delimitedBatches } from './logLines.js';
-import { type Header, NumberReader, checkWidth, firstLine, readHeader, recordError } from './tabular.js';
+import { type Header, NumberReader, checkWidth, commaHeader, readHeader, recordError } from './tabular.js';
 
 const OPTIONS: DelimitedOptions = { delimiter: ',', quote: '"' };
 const REQUIRED = ['order_id', 'user_id', 'problem_id', 'correct', 'first_action'] as const;
@@ -51,7 +51,7 @@ export const assistments2009: Importer = {
   phase: 'data',
 
   detect(file) {
-    const fields = new Set(firstLine(file.headText).split(',').map((f) => f.trim()));
+    const fields = new Set(commaHeader(file.headText));
     return SIGNATURE.every((name) => fields.has(name)) ? 1 : 0;
   },
 

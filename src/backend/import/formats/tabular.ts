@@ -155,6 +155,11 @@ export function firstLine(text: string): string {
   return end < 0 ? text : text.slice(0, end);
 }
 
+/** The column names of a comma-separated file's first line, trimmed: enough to recognise its format. */
+export function commaHeader(headText: string): string[] {
+  return firstLine(headText).split(',').map((f) => f.trim());
+}
+
 /** The header row of a delimited file; an empty file is an error that says so. */
 export async function readHeader(reader: TextReader, options: DelimitedOptions): Promise<Header> {
   const [record] = await reader.readRecords(options, 1);

@@ -1,7 +1,7 @@
 import { participantIdSchema } from '../../../core/api/schemas.js';
 import { WEFT_ANNOTATION_COLUMNS, WEFT_ANNOTATION_OPTIONAL_COLUMNS } from '../../../core/formats/weftFormats.js';
 import type { Importer, ParseContext } from '../types.js';
-import { readHeader, NumberReader, checkWidth, firstLine, recordError } from './tabular.js';
+import { readHeader, NumberReader, checkWidth, commaHeader, recordError } from './tabular.js';
 
 type Column = (typeof WEFT_ANNOTATION_COLUMNS)[number];
 const REQUIRED = WEFT_ANNOTATION_COLUMNS.filter((c) => !WEFT_ANNOTATION_OPTIONAL_COLUMNS.has(c));
@@ -13,7 +13,7 @@ export const weftAnnotationsCsv: Importer = {
   phase: 'annotations',
 
   detect(file) {
-    const header = firstLine(file.headText).split(',').map((f) => f.trim());
+    const header = commaHeader(file.headText);
     const known = new Set<string>(WEFT_ANNOTATION_COLUMNS);
     return REQUIRED.every((c) => header.includes(c)) && header.every((c) => known.has(c)) ? 1 : 0;
   },

@@ -1,6 +1,6 @@
 import { participantIdSchema } from '../../../core/api/schemas.js';
 import type { Importer, ParseContext } from '../types.js';
-import { checkWidth, firstLine, readHeader, recordError } from './tabular.js';
+import { checkWidth, commaHeader, readHeader, recordError } from './tabular.js';
 
 const NUMBER = /^-?\d+(\.\d+)?$/;
 
@@ -15,7 +15,7 @@ export const weftDemographicsCsv: Importer = {
   phase: 'data',
 
   detect(file) {
-    const header = firstLine(file.headText).split(',').map((f) => f.trim());
+    const header = commaHeader(file.headText);
     return header[0] === 'participant_id' && header.length >= 2 && !header.includes('session_id') && !header.includes('file') ? 0.7 : 0;
   },
 
