@@ -15,6 +15,7 @@ import {
   readDesktopSettings,
   writeDesktopSettings,
 } from './launch.js';
+import { extractionWindowHost } from './extractionWindow.js';
 import { createQuitGuard } from './lifecycle.js';
 import { KEYCHAIN_FILE, StudyKeychain, openWithKeychain } from './studyKeychain.js';
 import {
@@ -38,6 +39,8 @@ const PRELOAD_PATH = fileURLToPath(new URL('../preload/index.cjs', import.meta.u
 const CAMERA_ALLOWED = false;
 
 const actor = desktopActor();
+// Face extraction runs in a hidden window of Electron's own Chromium, not a system browser.
+const workspaceOptions = { extractionPageHost: extractionWindowHost };
 let workspace: Workspace | null = null;
 let mainWindow: BrowserWindow | null = null;
 
@@ -98,9 +101,9 @@ async function openStudy(settingsPath: string): Promise<Workspace | null> {
   if (dir === null) return null;
   if (holdsNoStudy(dir)) {
     if (!(await confirmCreateStudy(dir))) return null;
-    return Workspace.create(dir, { name: defaultStudyName(dir), actor });
+    return Workspace.create(dir, { name: defaultStudyName(dir), actor, ...workspaceOptions });
   }
-  return openWithKeychain(dir, actor, new StudyKeychain(join(app.getPath('userData'), KEYCHAIN_FILE), safeStorage));
+  return openWithKeychain(dir, actor, new StudyKeychain(join(app.getPath('userData'), KEYCHAIN_FILE), safeStorage), workspaceOptions);
 }
 
 function createMainWindow(opened: Workspace): BrowserWindow {
@@ -110,6 +113,8 @@ function createMainWindow(opened: Workspace): BrowserWindow {
   window.webContents.once('destroyed', stopForwarding);
   window.on('closed', () => {
     mainWindow = null;
+    // A hidden extraction window would otherwise keep the app running with no window to show.
+    app.quit();
   });
   void window.loadURL(APP_ENTRY_URL).catch((error: unknown) => fail('Weft could not show its window', error));
   return window;

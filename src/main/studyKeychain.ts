@@ -4,7 +4,7 @@ import * as z from 'zod';
 import { WeftError } from '../core/errors.js';
 import { writeFileAtomic } from '../backend/fs/atomic.js';
 import { readStudyFile } from '../backend/store/study.js';
-import { Workspace } from '../backend/workspace.js';
+import { Workspace, type WorkspaceOptions } from '../backend/workspace.js';
 
 export const KEYCHAIN_FILE = 'study-keys.json';
 
@@ -72,8 +72,8 @@ export class StudyKeychain {
 }
 
 /** Opens a study, with its passphrase from the keychain when the keychain holds one. */
-export async function openWithKeychain(dir: string, actor: string, keychain: StudyKeychain): Promise<Workspace> {
+export async function openWithKeychain(dir: string, actor: string, keychain: StudyKeychain, options: WorkspaceOptions = {}): Promise<Workspace> {
   const { study_id: studyId } = await readStudyFile(dir);
   const passphrase = await keychain.passphrase(studyId);
-  return Workspace.open(dir, { actor, ...(passphrase === undefined ? {} : { passphrase }) });
+  return Workspace.open(dir, { ...options, actor, ...(passphrase === undefined ? {} : { passphrase }) });
 }

@@ -6,7 +6,7 @@ import { MODALITIES, type Modality } from '../../core/study/modalities.js';
 import { parseIsoInstant } from '../../core/study/instants.js';
 import { readerToArrowIpc } from '../arrow.js';
 import { runImport } from '../import/job.js';
-import { createFaceHandlers } from './faceHandlers.js';
+import { createFaceHandlers, type FaceHandlerOptions } from './faceHandlers.js';
 import { createModelHandlers } from './modelHandlers.js';
 import { alignClocks, type MarkerStream } from '../clock/align.js';
 import { checkReadOnlyQuery, cleanDuckMessage } from '../sql/guard.js';
@@ -85,12 +85,12 @@ function toStream(row: JsonRow) {
 }
 
 /** The one implementation of the API contract, over one open study. */
-export function createHandlers(study: Study): Handlers {
+export function createHandlers(study: Study, face: FaceHandlerOptions = {}): Handlers {
   const read = <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => study.db.read(fn);
 
   const handlers: Handlers = {
     ...createModelHandlers(study),
-    ...createFaceHandlers(study, () => handlers),
+    ...createFaceHandlers(study, () => handlers, face),
     'study.info': async () => study.info(),
 
     'study.status': async () =>

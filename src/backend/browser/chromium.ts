@@ -34,7 +34,8 @@ export const QUIET_CHROMIUM_ARGS = [
   '--safebrowsing-disable-auto-update',
 ];
 
-const CLOSED_LOOPBACK = 'http://127.0.0.1:9';
+/** A loopback port nothing listens on: what Weft points every would-be outside request at. */
+export const CLOSED_LOOPBACK = 'http://127.0.0.1:9';
 
 /**
  * Every request Chromium would send beyond loopback goes to this proxy, which by default is a

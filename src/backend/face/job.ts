@@ -10,6 +10,7 @@ import type { DataBasis } from '../../core/study/settings.js';
 import type { Study } from '../store/study.js';
 import { Workspace } from '../workspace.js';
 import { resolveFaceModel, sha256OfFile, type VerifiedModel } from './model.js';
+import type { ExtractionPageHost } from './pageHost.js';
 import { extractionProvenance } from './provenance.js';
 import { applyRawVideoPolicy, type RawVideoOutcome } from './rawVideoPolicy.js';
 import { checkFaceConsent, registerFaceStream, resolveFaceTarget, type FaceStreamTarget, type ResolvedTarget } from './register.js';
@@ -27,6 +28,8 @@ export interface FaceJobRequest extends FaceStreamTarget {
   readonly options?: Partial<Omit<ExtractionOptions, 'landmarks'>>;
   readonly events?: EventSink;
   readonly signal?: AbortSignal;
+  /** Where the extraction page runs; headless system Chromium by default. */
+  readonly pageHost?: ExtractionPageHost;
 }
 
 export interface FaceJobResult {
@@ -98,6 +101,7 @@ async function extract(prepared: PreparedFaceJob, request: FaceJobRequest): Prom
     ...(request.resume === undefined ? {} : { resume: request.resume }),
     ...(request.events === undefined ? {} : { events: request.events }),
     ...(request.signal === undefined ? {} : { signal: request.signal }),
+    ...(request.pageHost === undefined ? {} : { pageHost: request.pageHost }),
   });
 }
 

@@ -1,12 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
 import type { EventSink } from '../../core/api/events.js';
+import { FACE_EXTRACTION_LABEL } from '../../core/api/faceSchemas.js';
 import { WeftError } from '../../core/errors.js';
 import { DEFAULT_EXTRACTION_OPTIONS, type ExtractionEvent, type ExtractionOptions, type ExtractionPlan } from '../../core/face/extraction.js';
 import { conversionAdvice } from '../import/formats/mediaCodecs.js';
-import { withChromium } from '../browser/chromium.js';
-import { chromiumVersion, refuseOffLoopback } from './browser.js';
+import { playwrightPageHost } from './browser.js';
 import { startLoopbackServer } from './loopbackServer.js';
+import type { ExtractionPageHost } from './pageHost.js';
 import { sha256OfFile, type VerifiedModel } from './model.js';
 import { ExtractionOutput, type RunIdentity } from './output.js';
 import { RunOutcome } from './runOutcome.js';
@@ -28,6 +29,8 @@ export interface FaceExtractionRequest {
   readonly rendererDir?: string;
   /** Longest silence from the page before the run is given up, milliseconds. */
   readonly stallTimeoutMs?: number;
+  /** Where the page runs: headless system Chromium unless the host process brings its own (Electron). */
+  readonly pageHost?: ExtractionPageHost;
 }
 
 export interface FaceExtractionResult {
@@ -40,6 +43,7 @@ export interface FaceExtractionResult {
   readonly facesThisRun: number;
   readonly resumedFrom: number;
   readonly plan: ExtractionPlan;
+  /** The browser the page ran in, for provenance. */
   readonly browser: string;
   readonly tasksVision: string;
   readonly options: ExtractionOptions;
@@ -71,8 +75,9 @@ function failure(event: Extract<ExtractionEvent, { type: 'failed' }>, videoPath:
 }
 
 /**
- * Extracts MediaPipe face features from a recording in headless Chromium, served over loopback
- * by a server of its own, and writes them as a Weft face CSV. Rows reach the file segment by
+ * Extracts MediaPipe face features from a recording in the extraction page, served over loopback
+ * by a server of its own and opened by a page host (pageHost.ts: headless Chromium unless the
+ * caller brings another), and writes them as a Weft face CSV. Rows reach the file segment by
  * segment with a checkpoint after each, so an interrupted run resumes (`resume`) from the first
  * frame not yet written and gives the same bytes as an uninterrupted one.
  */
@@ -83,12 +88,11 @@ export async function extractFaceFeatures(request: FaceExtractionRequest): Promi
   const tasksVision = installedVersion('@mediapipe/tasks-vision');
   const videoSha256 = await sha256OfFile(request.videoPath);
   const jobId = randomUUID();
-  const label = 'Extracting face features';
-  return withChromium(async (context) => {
-    const offsite = await refuseOffLoopback(context);
-    const browser = chromiumVersion(context);
+  return (request.pageHost ?? playwrightPageHost).withPage(async (page) => {
+    const browser = page.browser;
     let output: ExtractionOutput | null = null;
     const requests: string[] = [];
+    const offsite: string[] = [];
     try {
       const identity: RunIdentity = {
         video_sha256: videoSha256,
@@ -107,7 +111,7 @@ export async function extractFaceFeatures(request: FaceExtractionRequest): Promi
 
       const outcome = new RunOutcome(request.stallTimeoutMs ?? DEFAULT_STALL_MS, request.signal, () => new WeftError('CANCELLED', `Face extraction cancelled at frame ${out.nextFrame}; run the same command with --resume to continue from there`));
       const progress = (done: number, phase: 'running' | 'done' = 'running'): void => {
-        request.events?.emit('job.progress', { job_id: jobId, label, phase, done, total: plan?.frames ?? null, unit: 'frames' });
+        request.events?.emit('job.progress', { job_id: jobId, label: FACE_EXTRACTION_LABEL, phase, done, total: plan?.frames ?? null, unit: 'frames' });
       };
 
       const onEvent = async (event: ExtractionEvent): Promise<void> => {
@@ -148,11 +152,13 @@ export async function extractFaceFeatures(request: FaceExtractionRequest): Promi
           }),
       });
       try {
-        const page = await context.newPage();
-        page.on('request', (r) => requests.push(r.url()));
-        page.on('pageerror', (error) => outcome.reject(new WeftError('INTERNAL', `The extraction page failed: ${error.message}`)));
-        page.on('crash', () => outcome.reject(new WeftError('INTERNAL', 'The extraction page crashed (out of memory?); run again with --resume to continue from the last checkpoint')));
-        await Promise.race([page.goto(server.pageUrl), outcome.promise]);
+        const opened = page.open(server.pageUrl, {
+          onRequest: (url) => requests.push(url),
+          onRefused: (url) => offsite.push(url),
+          onPageError: (message) => outcome.reject(new WeftError('INTERNAL', `The extraction page failed: ${message}`)),
+          onCrash: (reason) => outcome.reject(new WeftError('INTERNAL', `The extraction page crashed (${reason}); run again with --resume to continue from the last checkpoint`)),
+        });
+        await Promise.race([opened, outcome.promise]);
         await outcome.promise;
       } catch (error) {
         // A run that failed before writing a frame leaves nothing to resume.
