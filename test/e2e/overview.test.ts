@@ -255,8 +255,9 @@ describe('desktop mode', () => {
     expect(await page.locator('.topbar .mode').textContent()).toBe('Desktop');
     type TestWindow = Window & { weftTest: { calls: string[]; emit(event: unknown): void } };
     const calls = (): Promise<string[]> => page.evaluate(() => [...(window as unknown as TestWindow).weftTest.calls]);
-    const overviewCalls = ['study.status', 'participant.list', 'session.list', 'stream.list', 'erasure.list'];
-    expect(new Set(await calls())).toEqual(new Set(overviewCalls));
+    // The face-features section lists recordings (sql.query) on each load and checks the face model once.
+    const overviewCalls = ['study.status', 'participant.list', 'session.list', 'stream.list', 'erasure.list', 'sql.query'];
+    await expect.poll(async () => new Set(await calls())).toEqual(new Set([...overviewCalls, 'face.modelStatus']));
     const before = (await calls()).length;
     await page.evaluate(() => (window as unknown as TestWindow).weftTest.emit({ seq: 1, name: 'study.changed', payload: { reason: 'test' } }));
     await expect.poll(async () => (await calls()).length).toBe(before + overviewCalls.length);

@@ -7,7 +7,7 @@ import { formatCount } from '../progress.js';
 export function registerSetup(program: Command): void {
   program
     .command('setup')
-    .description(`Download the MediaPipe face model (${FACE_MODEL.name}) from its official location and check its SHA-256. The only network request Weft makes, and only when you run this.`)
+    .description(`Download the MediaPipe face model (${FACE_MODEL.name}) from its official location (or the mirror in WEFT_FACE_MODEL_URL) and check its SHA-256. The only network request Weft makes, and only when you run this.`)
     .option('--model <path>', 'where to put the model (default: the user data folder, where "weft extract-face" looks)')
     .action(async (options: { model?: string }, command: Command) => {
       const global = command.optsWithGlobals<StudyOptions>();
@@ -24,7 +24,7 @@ export function registerSetup(program: Command): void {
       if (process.stderr.isTTY && global.json !== true) process.stderr.write('\r\x1b[K');
       if (global.json === true) printJson(model);
       else {
-        process.stdout.write(`${model.downloaded ? 'Downloaded' : 'Already set up:'} ${model.path}\n  SHA-256 ${model.sha256} (the official file's), ${formatCount(model.bytes)} bytes\n  from ${FACE_MODEL.url}\n`);
+        process.stdout.write(`${model.downloaded ? 'Downloaded' : 'Already set up:'} ${model.path}\n  SHA-256 ${model.sha256} (the official file's), ${formatCount(model.bytes)} bytes\n  from ${model.url}\n`);
       }
     });
 }

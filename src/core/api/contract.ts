@@ -45,6 +45,8 @@ import {
   faceLiveStatusSchema,
   faceLiveStopInputSchema,
   faceModelBytesSchema,
+  faceModelDownloadResultSchema,
+  faceModelStatusSchema,
 } from './faceSchemas.js';
 
 /**
@@ -290,6 +292,17 @@ export const contract = {
     input: noInput,
     output: faceModelBytesSchema,
     encoding: 'arrow',
+  }),
+  'face.modelStatus': method({
+    summary: "Where the face model is expected (WEFT_FACE_MODEL, else the user data folder), whether it is there and is the official file (its SHA-256, or the mismatch), and the address, size and SHA-256 a download would fetch and check. Fetches nothing.",
+    input: noInput,
+    output: faceModelStatusSchema,
+  }),
+  'face.modelDownload': method({
+    summary: "Download the face model into its configured location from the official address (or WEFT_FACE_MODEL_URL's mirror), the one network request Weft makes and only when asked; saved only if its SHA-256 is the official file's; progress in bytes as job.progress events; audited.",
+    input: noInput,
+    output: faceModelDownloadResultSchema,
+    mutates: true,
   }),
   'face.liveStart': method({
     summary: "Start a live webcam capture of face features for a participant's session; refused unless the participant has granted face-feature consent.",

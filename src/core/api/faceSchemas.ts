@@ -91,3 +91,45 @@ export const faceLiveStopInputSchema = z.object({ live_id: z.string().min(1) }).
 
 /** The face model's bytes, for a page that runs the landmarker itself (the live capture). */
 export const faceModelBytesSchema = z.custom<Uint8Array>((value) => value instanceof Uint8Array, 'expected the model file\'s bytes');
+
+/** The `job.progress` label of a recording's face extraction (unit: frames). */
+export const FACE_EXTRACTION_LABEL = 'Extracting face features';
+/** The `job.progress` label of face.modelDownload (unit: bytes). */
+export const FACE_MODEL_DOWNLOAD_LABEL = 'Downloading the face model';
+
+const sha256Hex = z.string().regex(/^[0-9a-f]{64}$/);
+
+/** face.modelStatus: where the model is expected, whether it is there and right, and where it would come from. */
+export const faceModelStatusSchema = z
+  .object({
+    name: z.string(),
+    /** Where the model is expected: WEFT_FACE_MODEL, else the user data folder. */
+    path: z.string(),
+    configured_by: z.enum(['WEFT_FACE_MODEL', 'user data folder']),
+    state: z.enum(['verified', 'missing', 'mismatch']),
+    /** Of the file at `path`, when there is one. */
+    sha256: sha256Hex.nullable(),
+    bytes: z.number().int().nonnegative().nullable(),
+    /** Why the file at `path` is not the model (state 'mismatch'). */
+    problem: z.string().nullable(),
+    expected_sha256: sha256Hex,
+    expected_bytes: z.number().int().positive(),
+    official_url: z.string(),
+    /** Where face.modelDownload would fetch it: the official address, or WEFT_FACE_MODEL_URL's mirror. */
+    download_url: z.string(),
+    mirror: z.boolean(),
+  })
+  .strict();
+export type FaceModelStatus = z.infer<typeof faceModelStatusSchema>;
+
+export const faceModelDownloadResultSchema = z
+  .object({
+    path: z.string(),
+    sha256: sha256Hex,
+    bytes: z.number().int().positive(),
+    /** False when a verified copy was already there and nothing was fetched. */
+    downloaded: z.boolean(),
+    url: z.string(),
+  })
+  .strict();
+export type FaceModelDownloadResult = z.infer<typeof faceModelDownloadResultSchema>;

@@ -1,9 +1,10 @@
-import { useEffect, useRef, useState } from 'preact/hooks';
+import { useCallback, useEffect, useRef, useState } from 'preact/hooks';
 import type { WeftClient } from '../../core/api/client.js';
-import type { FaceLiveStatus } from '../../core/api/faceSchemas.js';
+import type { FaceLiveStatus, FaceModelStatus } from '../../core/api/faceSchemas.js';
 import { cameraRefusal } from '../live/consentGate.js';
 import { LiveCapture } from '../live/liveCapture.js';
 import { describeActionError, type ActionError } from '../view/errors.js';
+import { FaceModelCard } from './FaceModelCard.js';
 import { FormError } from './FormError.js';
 import { FormRow } from './FormRow.js';
 import { TopBar } from './TopBar.js';
@@ -30,6 +31,8 @@ export function LiveCapturePage({ client, mode }: LiveCapturePageProps) {
   const [error, setError] = useState<ActionError | null>(null);
   const [seen, setSeen] = useState({ frames: 0, faces: 0 });
   const [stored, setStored] = useState<FaceLiveStatus | null>(null);
+  const [modelReady, setModelReady] = useState(false);
+  const onModelStatus = useCallback((status: FaceModelStatus) => setModelReady(status.state === 'verified'), []);
   const video = useRef<HTMLVideoElement>(null);
   const capture = useRef<LiveCapture | null>(null);
 
@@ -56,7 +59,7 @@ export function LiveCapturePage({ client, mode }: LiveCapturePageProps) {
 
   const start = async (): Promise<void> => {
     const element = video.current;
-    if (element === null || refusal !== null) return;
+    if (element === null || refusal !== null || !modelReady) return;
     setError(null);
     setStored(null);
     setSeen({ frames: 0, faces: 0 });
@@ -97,6 +100,7 @@ export function LiveCapturePage({ client, mode }: LiveCapturePageProps) {
           MediaPipe face features from this computer's camera, computed here and stored in the session as they come. The camera opens only for a participant who has
           granted face-feature consent; no video is recorded.
         </p>
+        <FaceModelCard client={client} onStatus={onModelStatus} />
         <form
           onSubmit={(event) => {
             event.preventDefault();
@@ -117,7 +121,7 @@ export function LiveCapturePage({ client, mode }: LiveCapturePageProps) {
               {refusal}
             </p>
           )}
-          <button type="submit" disabled={phase === 'starting' || phase === 'stopping' || (phase === 'idle' && (refusal !== null || sessionId.trim() === ''))}>
+          <button type="submit" disabled={phase === 'starting' || phase === 'stopping' || (phase === 'idle' && (refusal !== null || !modelReady || sessionId.trim() === ''))}>
             {phase === 'running' ? 'Stop' : phase === 'starting' ? 'Starting…' : phase === 'stopping' ? 'Stopping…' : 'Start the camera'}
           </button>
         </form>

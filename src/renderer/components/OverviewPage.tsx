@@ -8,6 +8,7 @@ import { overviewCounts } from '../view/overview.js';
 import { buildSessionRows, buildVariantRows } from '../view/sessions.js';
 import { ConsentCoverage } from './ConsentCoverage.js';
 import { ErasuresSection } from './ErasuresSection.js';
+import { FaceFeaturesSection } from './FaceFeaturesSection.js';
 import { PageLayout } from './PageLayout.js';
 import { ParticipantsTable } from './ParticipantsTable.js';
 import { SessionTimeline } from './SessionTimeline.js';
@@ -27,12 +28,12 @@ export function OverviewPage({ client, mode, liveUpdates }: OverviewPageProps) {
   const studyName = state.data?.status.study.name;
   return (
     <PageLayout mode={mode} page="overview" state={state} loadingWhat="the study" {...(studyName === undefined ? {} : { documentTitle: studyName })}>
-      {(overview) => <OverviewContent overview={overview} />}
+      {(overview) => <OverviewContent client={client} overview={overview} />}
     </PageLayout>
   );
 }
 
-function OverviewContent({ overview }: { readonly overview: Overview }) {
+function OverviewContent({ client, overview }: { readonly client: WeftClient; readonly overview: Overview }) {
   const view = useMemo(
     () => ({
       counts: overviewCounts(overview),
@@ -52,6 +53,7 @@ function OverviewContent({ overview }: { readonly overview: Overview }) {
       <ParticipantsTable participants={overview.participants} />
       <ErasuresSection erasures={overview.erasures} />
       <SessionsTable rows={view.sessionRows} />
+      <FaceFeaturesSection client={client} streams={overview.streams} />
       <SessionTimeline sessions={overview.sessions} streams={overview.streams} />
     </>
   );
