@@ -1,38 +1,256 @@
-import { DuckDBDataChunk, type DuckDBAppender, type DuckDBType, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
+import duckdb from '@duckdb/node-bindings';
+import { DuckDBDataChunk, DuckDBTypeId, type DuckDBAppender, type DuckDBType, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
 import { WeftError } from '../../core/errors.js';
 import type { Connection } from '../store/duck.js';
 
 const BATCH_ROWS = 2048;
+const INT64_LIMIT = 2 ** 63;
+const TWO_32 = 2 ** 32;
+/** duckdb_string_t (duckdb.h): uint32 length, then 12 bytes of the string itself or of prefix and pointer. */
+const STRING_T_BYTES = 16;
+const INLINE_BYTES = 12;
 
-type Converter = (value: unknown) => DuckDBValue;
+/**
+ * One column of the chunk being filled, in Weft's own typed arrays; `copyTo` moves them into
+ * DuckDB's vector with one native call per column instead of one per value.
+ */
+interface ColumnBuffer {
+  set(row: number, value: unknown): void;
+  copyTo(vector: duckdb.Vector, rows: number): void;
+  reset(): void;
+}
 
-function converterFor(type: string): Converter {
-  if (type === 'BIGINT') {
-    return (v) => {
-      if (typeof v === 'bigint') return v;
-      return v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : BigInt(Math.round(Number(v)));
-    };
+/** Validity bits in DuckDB's layout (bit r of little-endian uint64 word r / 64), all valid to start with. */
+class Validity {
+  private readonly words = new Uint32Array(BATCH_ROWS / 32).fill(0xffffffff);
+  private nulls = false;
+
+  setNull(row: number): void {
+    this.words[row >>> 5] = (this.words[row >>> 5] as number) & ~(1 << (row & 31));
+    this.nulls = true;
   }
-  if (type === 'INTEGER') return (v) => (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v)) ? null : Math.round(Number(v)));
-  if (type === 'DOUBLE') return (v) => (typeof v === 'number' && Number.isFinite(v) ? v : null);
-  if (type === 'BOOLEAN') return (v) => (v === null || v === undefined ? null : Boolean(v));
-  return (v) => (v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v));
+
+  copyTo(vector: duckdb.Vector): void {
+    if (!this.nulls) return;
+    duckdb.vector_ensure_validity_writable(vector);
+    duckdb.copy_data_to_vector_validity(vector, 0, this.words.buffer, 0, this.words.byteLength);
+  }
+
+  reset(): void {
+    if (!this.nulls) return;
+    this.words.fill(0xffffffff);
+    this.nulls = false;
+  }
+}
+
+class DoubleBuffer implements ColumnBuffer {
+  private readonly items = new Float64Array(BATCH_ROWS);
+  private readonly validity = new Validity();
+
+  set(row: number, v: unknown): void {
+    if (typeof v === 'number' && Number.isFinite(v)) this.items[row] = v;
+    else this.validity.setNull(row);
+  }
+
+  copyTo(vector: duckdb.Vector, rows: number): void {
+    duckdb.copy_data_to_vector(vector, 0, this.items.buffer, 0, rows * 8);
+    this.validity.copyTo(vector);
+  }
+
+  reset(): void {
+    this.validity.reset();
+  }
+}
+
+class IntegerBuffer implements ColumnBuffer {
+  private readonly items = new Int32Array(BATCH_ROWS);
+  private readonly validity = new Validity();
+
+  set(row: number, v: unknown): void {
+    if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) this.validity.setNull(row);
+    else this.items[row] = Math.round(Number(v));
+  }
+
+  copyTo(vector: duckdb.Vector, rows: number): void {
+    duckdb.copy_data_to_vector(vector, 0, this.items.buffer, 0, rows * 4);
+    this.validity.copyTo(vector);
+  }
+
+  reset(): void {
+    this.validity.reset();
+  }
+}
+
+/** int64 written as two 32-bit halves, so a JavaScript number needs no BigInt on the way. */
+class BigIntBuffer implements ColumnBuffer {
+  private readonly bytes = new ArrayBuffer(BATCH_ROWS * 8);
+  private readonly halves = new Int32Array(this.bytes);
+  private readonly wide = new BigInt64Array(this.bytes);
+  private readonly validity = new Validity();
+
+  set(row: number, v: unknown): void {
+    if (typeof v === 'bigint') {
+      if (BigInt.asIntN(64, v) !== v) throw new WeftError('INTERNAL', `${v} is out of the BIGINT range`);
+      this.wide[row] = v;
+      return;
+    }
+    if (v === null || v === undefined || (typeof v === 'number' && !Number.isFinite(v))) {
+      this.validity.setNull(row);
+      return;
+    }
+    const n = Math.round(Number(v));
+    if (!(Math.abs(n) < INT64_LIMIT)) throw new WeftError('INTERNAL', `${String(v)} is not a BIGINT`);
+    const high = Math.floor(n / TWO_32);
+    this.halves[row * 2] = n - high * TWO_32;
+    this.halves[row * 2 + 1] = high;
+  }
+
+  copyTo(vector: duckdb.Vector, rows: number): void {
+    duckdb.copy_data_to_vector(vector, 0, this.bytes, 0, rows * 8);
+    this.validity.copyTo(vector);
+  }
+
+  reset(): void {
+    this.validity.reset();
+  }
+}
+
+class BooleanBuffer implements ColumnBuffer {
+  private readonly items = new Uint8Array(BATCH_ROWS);
+  private readonly validity = new Validity();
+
+  set(row: number, v: unknown): void {
+    if (v === null || v === undefined) this.validity.setNull(row);
+    else this.items[row] = v ? 1 : 0;
+  }
+
+  copyTo(vector: duckdb.Vector, rows: number): void {
+    duckdb.copy_data_to_vector(vector, 0, this.items.buffer, 0, rows);
+    this.validity.copyTo(vector);
+  }
+
+  reset(): void {
+    this.validity.reset();
+  }
+}
+
+const encoder = new TextEncoder();
+
+/**
+ * VARCHAR and JSON. A string of up to 12 UTF-8 bytes lives inside its 16-byte string_t, so it
+ * is written into the buffer here; a longer one needs DuckDB's string heap and is assigned by
+ * a native call after the buffer is copied. A column that holds one long string on every row
+ * of the chunk (a session id) becomes a constant vector: one native call for the chunk.
+ */
+class VarCharBuffer implements ColumnBuffer {
+  private readonly bytes = new Uint8Array(BATCH_ROWS * STRING_T_BYTES);
+  private readonly lengths = new Uint32Array(this.bytes.buffer);
+  private readonly validity = new Validity();
+  private longRows: number[] = [];
+  private longValues: string[] = [];
+  /** The value of every row so far, while all rows hold the same long string; null once they differ. */
+  private same: string | null | undefined;
+
+  set(row: number, v: unknown): void {
+    const slot = row * STRING_T_BYTES;
+    if (v === null || v === undefined) {
+      this.bytes.fill(0, slot, slot + STRING_T_BYTES);
+      this.validity.setNull(row);
+      this.same = null;
+      return;
+    }
+    const text = typeof v === 'string' ? v : JSON.stringify(v);
+    if (!this.inline(text, slot)) {
+      this.longRows.push(row);
+      this.longValues.push(text);
+      this.same = row === 0 ? text : this.same === text ? text : null;
+    } else {
+      this.same = null;
+    }
+  }
+
+  /** Writes text into its slot if it fits inline; false if it does not. */
+  private inline(text: string, slot: number): boolean {
+    if (text.length > INLINE_BYTES) return false;
+    const bytes = this.bytes;
+    bytes.fill(0, slot, slot + STRING_T_BYTES);
+    let ascii = true;
+    for (let i = 0; i < text.length; i += 1) {
+      const c = text.charCodeAt(i);
+      if (c > 0x7f) {
+        ascii = false;
+        break;
+      }
+      bytes[slot + 4 + i] = c;
+    }
+    if (ascii) {
+      this.lengths[slot >>> 2] = text.length;
+      return true;
+    }
+    const encoded = encoder.encode(text);
+    if (encoded.length > INLINE_BYTES) return false;
+    bytes.fill(0, slot, slot + STRING_T_BYTES);
+    bytes.set(encoded, slot + 4);
+    this.lengths[slot >>> 2] = encoded.length;
+    return true;
+  }
+
+  copyTo(vector: duckdb.Vector, rows: number): void {
+    if (typeof this.same === 'string' && this.longRows.length === rows) {
+      duckdb.vector_reference_value(vector, duckdb.create_varchar(this.same));
+      return;
+    }
+    duckdb.copy_data_to_vector(vector, 0, this.bytes.buffer, 0, rows * STRING_T_BYTES);
+    for (let i = 0; i < this.longRows.length; i += 1) {
+      duckdb.vector_assign_string_element(vector, this.longRows[i] as number, this.longValues[i] as string);
+    }
+    this.validity.copyTo(vector);
+  }
+
+  reset(): void {
+    this.validity.reset();
+    this.longRows = [];
+    this.longValues = [];
+    this.same = undefined;
+  }
+}
+
+function bufferFor(type: DuckDBType): ColumnBuffer | null {
+  switch (type.typeId) {
+    case DuckDBTypeId.DOUBLE:
+      return new DoubleBuffer();
+    case DuckDBTypeId.INTEGER:
+      return new IntegerBuffer();
+    case DuckDBTypeId.BIGINT:
+      return new BigIntBuffer();
+    case DuckDBTypeId.BOOLEAN:
+      return new BooleanBuffer();
+    case DuckDBTypeId.VARCHAR:
+      return new VarCharBuffer();
+    default:
+      return null;
+  }
+}
+
+/** Column types without a buffer of their own go through the node-api vector of the chunk, as text. */
+function fallbackValue(v: unknown): DuckDBValue {
+  return v === null || v === undefined ? null : typeof v === 'string' ? v : JSON.stringify(v);
 }
 
 /**
- * Writes rows of one internal table straight into the vectors of a DataChunk, which goes to
- * DuckDB when full, inside the writer's open transaction.
+ * Writes rows of one internal table into a DataChunk, which goes to DuckDB when full, inside
+ * the writer's open transaction.
  */
 export class TableAppender {
   private chunk: DuckDBDataChunk | undefined;
-  private vectors: DuckDBVector[] = [];
+  private fallbackVectors: (DuckDBVector | undefined)[] = [];
   private rows = 0;
 
   private constructor(
     readonly table: string,
     readonly columns: readonly string[],
     private readonly types: readonly DuckDBType[],
-    private readonly converters: readonly Converter[],
+    private readonly buffers: readonly (ColumnBuffer | null)[],
     private readonly appender: DuckDBAppender,
   ) {}
 
@@ -45,7 +263,7 @@ export class TableAppender {
     const columns = columnRows.map((r) => String(r['column_name']));
     if (columns.length !== appender.columnCount) throw new WeftError('INTERNAL', `Column count of weft.${table} disagrees with its appender`);
     const types = columns.map((_, i) => appender.columnType(i));
-    return new TableAppender(table, columns, types, types.map((t) => converterFor(t.toString())), appender);
+    return new TableAppender(table, columns, types, types.map(bufferFor), appender);
   }
 
   /** Index of each named column, for writers that fill rows by position. */
@@ -59,12 +277,15 @@ export class TableAppender {
   append(values: readonly unknown[]): void {
     if (this.chunk === undefined) {
       const chunk = DuckDBDataChunk.create([...this.types], BATCH_ROWS);
-      this.vectors = this.types.map((_, i) => chunk.getColumnVector(i));
+      this.fallbackVectors = this.buffers.map((buffer, i) => (buffer === null ? chunk.getColumnVector(i) : undefined));
       this.chunk = chunk;
     }
     const row = this.rows;
-    for (let i = 0; i < this.vectors.length; i += 1) {
-      (this.vectors[i] as DuckDBVector).setItem(row, (this.converters[i] as Converter)(values[i]));
+    const buffers = this.buffers;
+    for (let i = 0; i < buffers.length; i += 1) {
+      const buffer = buffers[i];
+      if (buffer === null || buffer === undefined) (this.fallbackVectors[i] as DuckDBVector).setItem(row, fallbackValue(values[i]));
+      else buffer.set(row, values[i]);
     }
     this.rows = row + 1;
     if (this.rows === BATCH_ROWS) this.flush();
@@ -73,12 +294,18 @@ export class TableAppender {
   flush(): void {
     const chunk = this.chunk;
     if (chunk === undefined) return;
-    for (const vector of this.vectors) vector.flush();
+    this.buffers.forEach((buffer, i) => {
+      if (buffer === null) (this.fallbackVectors[i] as DuckDBVector).flush();
+      else {
+        buffer.copyTo(duckdb.data_chunk_get_vector(chunk.chunk, i), this.rows);
+        buffer.reset();
+      }
+    });
     // Resizing drops the chunk's vector objects, so it comes after their values are written.
     if (this.rows < BATCH_ROWS) chunk.rowCount = this.rows;
     this.appender.appendDataChunk(chunk);
     this.chunk = undefined;
-    this.vectors = [];
+    this.fallbackVectors = [];
     this.rows = 0;
   }
 

@@ -100,4 +100,85 @@ describe('TableAppender writes values that read back exactly', () => {
     );
     expect(summary[0]).toEqual({ n: count, labels: count, first: 0, last: (count - 1) * 1_000_000, aligned: true });
   });
+  it('stores strings inside and beyond the 12 bytes DuckDB keeps inline, compared and grouped like any other', async () => {
+    const texts = [
+      '',
+      'a',
+      'twelve bytes',
+      'thirteen byte',
+      'éééééé',
+      'ééééééé',
+      'abcdefghijé',
+      'abcdefghijkl€',
+      'abcdefghij€',
+      '🧮🧮ab',
+      '🧮🧮abcde',
+      '分数分数',
+      '分数分数x',
+      'stop\u0000here',
+    ];
+    const utf8 = new TextEncoder();
+    expect(texts.map((t) => utf8.encode(t).length)).toEqual([0, 1, 12, 13, 12, 14, 12, 15, 13, 10, 13, 12, 13, 9]);
+    const rows: unknown[][] = [];
+    texts.forEach((text, i) => {
+      // The same text twice, a NULL between, and JSON of the text, so each row leaves some slots stale.
+      for (const copy of [0, 1]) rows.push([20, 'S-inline', i * 10 + copy, null, text, copy === 0 ? text : null, text, null, null, null, null, null, null, i, null, { text }]);
+    });
+    await study.workspace.study.db.write(async (conn) => {
+      const appender = await TableAppender.open(conn, 'events');
+      // A chunk of 12-byte strings first, so the rows below go into slots that held longer text.
+      const filler = 'x'.repeat(12);
+      for (let i = 0; i < 2048; i += 1) appender.append([21, filler, i, null, filler, filler, filler, null, null, null, null, null, null, null, null, filler]);
+      for (const row of rows) appender.append(row);
+      appender.close();
+    });
+    const got = await study.workspace.study.db.read((conn) =>
+      conn.all(`SELECT attempt, kind, label, problem, CAST(attributes AS VARCHAR) AS attributes FROM weft.events WHERE stream_id = 20 ORDER BY t_us`),
+    );
+    expect(got).toHaveLength(rows.length);
+    got.forEach((row, r) => {
+      const text = texts[Math.floor(r / 2)] as string;
+      expect(row['kind']).toBe(text);
+      expect(row['label']).toBe(r % 2 === 0 ? text : null);
+      expect(row['problem']).toBe(text);
+      expect(JSON.parse(row['attributes'] as string)).toEqual({ text });
+    });
+    const grouped = await study.workspace.study.db.read((conn) =>
+      conn.all(`SELECT kind, count(*) AS n, count(label) AS labelled, bool_and(kind = problem) AS equal FROM weft.events WHERE stream_id = 20 GROUP BY kind ORDER BY min(t_us)`),
+    );
+    expect(grouped).toEqual(texts.map((kind) => ({ kind, n: 2, labelled: 1, equal: true })));
+    for (const text of ['twelve bytes', 'éééééé', '🧮🧮ab']) {
+      const n = await study.workspace.study.db.read((conn) => conn.scalar(`SELECT count(*) FROM weft.events WHERE stream_id = 20 AND kind = $text AND length(kind) = $chars`, { text, chars: [...text].length }));
+      expect(n).toBe(2);
+    }
+  });
+
+  it('keeps numbers exact and a value repeated across whole chunks, with NULLs and changes between', async () => {
+    const session = 'a-session-id-longer-than-twelve-bytes';
+    const count = 2048 * 2 + 300;
+    await study.workspace.study.db.write(async (conn) => {
+      const appender = await TableAppender.open(conn, 'events');
+      for (let i = 0; i < count; i += 1) {
+        // The first chunk holds only the session id; the second has one other value; the last one NULLs.
+        const kind = i === 3000 ? 'another-kind-that-is-long' : i > 4096 && i % 7 === 0 ? 'short' : session;
+        const t = i % 2 === 0 ? -(2 ** 40) - i : 2 ** 52 + i;
+        const duration = i % 5 === 0 ? Number.NaN : i % 5 === 1 ? null : i * 1.5;
+        const label = i > 4096 && i % 3 === 0 ? null : session;
+        appender.append([30, session, t, duration, kind, label, null, null, null, null, null, null, null, i % 2 === 0 ? -i : i, null, null]);
+      }
+      appender.close();
+    });
+    const got = await study.workspace.study.db.read((conn) =>
+      conn.all(`SELECT session_id, t_us, duration_us, kind, label, attempt FROM weft.events WHERE stream_id = 30 ORDER BY attempt * (CASE WHEN attempt < 0 THEN -1 ELSE 1 END)`),
+    );
+    expect(got).toHaveLength(count);
+    got.forEach((row, i) => {
+      expect(row['session_id']).toBe(session);
+      expect(row['t_us']).toBe(i % 2 === 0 ? -(2 ** 40) - i : 2 ** 52 + i);
+      expect(row['duration_us']).toBe(i % 5 === 0 || i % 5 === 1 ? null : Math.round(i * 1.5));
+      expect(row['kind']).toBe(i === 3000 ? 'another-kind-that-is-long' : i > 4096 && i % 7 === 0 ? 'short' : session);
+      expect(row['label']).toBe(i > 4096 && i % 3 === 0 ? null : session);
+      expect(row['attempt']).toBe(i % 2 === 0 && i !== 0 ? -i : i);
+    });
+  });
 });
