@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import type { BrowserWindowConstructorOptions, ProxyConfig } from 'electron';
 import { CLOSED_LOOPBACK } from '../backend/browser/chromium.js';
 import { leavesLoopback } from '../backend/face/pageHost.js';
+import { LOCKED_DOWN_WEB_PREFERENCES } from './security.js';
 
 /**
  * The decisions of the hidden window face extraction runs in, as pure functions, so that each can
@@ -28,19 +29,7 @@ export function extractionWindowOptions(partition: string): BrowserWindowConstru
     height: 480,
     webPreferences: {
       partition,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      spellcheck: false,
-      enableWebSQL: false,
+      ...LOCKED_DOWN_WEB_PREFERENCES,
       backgroundThrottling: false,
       offscreen: false,
     },

@@ -1,7 +1,24 @@
 import { isAbsolute, join, relative, resolve, sep } from 'node:path';
-import type { BrowserWindowConstructorOptions, CustomScheme, WindowOpenHandlerResponse } from 'electron';
+import type { BrowserWindowConstructorOptions, CustomScheme, WebPreferences, WindowOpenHandlerResponse } from 'electron';
 import { CONTENT_SECURITY_POLICY } from '../core/security/csp.js';
 import { safeRelativePath, securityHeaders } from '../core/security/staticFiles.js';
+
+/** Electron's security checklist for every Weft window: isolated, sandboxed, no Node, no webviews. */
+export const LOCKED_DOWN_WEB_PREFERENCES = {
+  contextIsolation: true,
+  sandbox: true,
+  nodeIntegration: false,
+  nodeIntegrationInWorker: false,
+  nodeIntegrationInSubFrames: false,
+  webSecurity: true,
+  allowRunningInsecureContent: false,
+  experimentalFeatures: false,
+  webviewTag: false,
+  navigateOnDragDrop: false,
+  safeDialogs: true,
+  spellcheck: false,
+  enableWebSQL: false,
+} as const satisfies WebPreferences;
 
 /**
  * Every security decision of the Electron shell, as pure functions of strings, so that each can
@@ -31,19 +48,7 @@ export function createWindowOptions(preloadPath: string): BrowserWindowConstruct
     backgroundColor: WINDOW_BACKGROUND,
     webPreferences: {
       preload: preloadPath,
-      contextIsolation: true,
-      sandbox: true,
-      nodeIntegration: false,
-      nodeIntegrationInWorker: false,
-      nodeIntegrationInSubFrames: false,
-      webSecurity: true,
-      allowRunningInsecureContent: false,
-      experimentalFeatures: false,
-      webviewTag: false,
-      navigateOnDragDrop: false,
-      safeDialogs: true,
-      spellcheck: false,
-      enableWebSQL: false,
+      ...LOCKED_DOWN_WEB_PREFERENCES,
     },
   };
 }
