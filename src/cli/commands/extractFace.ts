@@ -61,7 +61,7 @@ export function registerExtractFace(program: Command): void {
     .option('--out <file>', 'face CSV to write (default: <study>-sources/face/<video>.<sha8>.face.csv)')
     .option('--model <path>', 'face_landmarker.task to use (default: where "weft setup" put it)')
     .option('--resume', 'continue an interrupted extraction from its checkpoint')
-    .option('--workers <n>', 'landmarkers running at once (default: one per CPU core, at most 4)', workerCount)
+    .option('--workers <n>', 'landmarkers running at once (default: two per CPU core, at most 8)', workerCount)
     .action(async (video: string, options: ExtractFaceOptions, command: Command) => {
       const global = command.optsWithGlobals<StudyOptions>();
       const hub = new EventHub();
