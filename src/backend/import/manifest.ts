@@ -42,16 +42,16 @@ export async function readManifest(pathArg: string): Promise<ManifestEntry[]> {
       const records = await reader.readRecords({ delimiter: ',', quote: '"' }, 512);
       if (records.length === 0) break;
       for (const record of records) {
-        if (record.fields.length === 0) continue;
-        if (record.fields.length !== header.fields.length) {
-          throw new WeftError('PARSE_ERROR', `${path}:${record.line}: ${record.fields.length} fields where the header has ${header.fields.length}`, {
+        if (record.width === 0) continue;
+        if (record.width !== header.fields.length) {
+          throw new WeftError('PARSE_ERROR', `${path}:${record.line}: ${record.width} fields where the header has ${header.fields.length}`, {
             location: { file: path, line: record.line },
           });
         }
         const get = (column: ManifestColumn): { value: string; column: number } | undefined => {
           const i = index.get(column);
           if (i === undefined) return undefined;
-          const value = (record.fields[i] ?? '').trim();
+          const value = (record.field(i) ?? '').trim();
           return value === '' ? undefined : { value, column: record.columns[i] ?? 1 };
         };
         const fail = (column: number, message: string): never => {

@@ -2,6 +2,7 @@ import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { LocalTimeReader } from '../../../src/backend/import/formats/logLocalTimes.js';
+import { fieldsRecord } from '../../../src/backend/import/textReader.js';
 import type { ImportSummary } from '../../../src/core/api/schemas.js';
 import { zonedToEpochUs } from '../../../src/core/study/instants.js';
 import { WeftError } from '../../../src/core/errors.js';
@@ -158,7 +159,7 @@ describe('local times read an hour at a time', () => {
           const [y, m, d] = day;
           const [h, mi] = [Math.floor(minute / 60), minute % 60];
           const text = `${y}-${p2(m)}-${p2(d)} ${p2(h)}:${p2(mi)}:${p2(second)}.25`;
-          const record = { line: 1, fields: [text], columns: [1], fieldLines: [1] };
+          const record = fieldsRecord(1, [text], [1]);
           expect(reader.read(record, 0, 'Time', zone), `${zone} ${text}`).toBe(zonedToEpochUs(zone, y, m, d, h, mi, second, 250_000));
         }
       }

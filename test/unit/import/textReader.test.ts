@@ -31,7 +31,12 @@ async function readAll(text: string, options: DelimitedOptions): Promise<Read[]>
     for (;;) {
       const records = await reader.readRecords(options, 7);
       if (records.length === 0) return out;
-      for (const r of records) out.push({ line: r.line, fields: [...r.fields], columns: [...r.columns], fieldLines: [...r.fieldLines] });
+      for (const r of records) {
+        // Fields asked for one by one, and past either end, agree with the split record.
+        const asked = Array.from({ length: r.width + 2 }, (_, i) => r.field(i - 1));
+        expect(asked).toEqual([undefined, ...r.fields, undefined]);
+        out.push({ line: r.line, fields: [...r.fields], columns: [...r.columns], fieldLines: [...r.fieldLines] });
+      }
     }
   } finally {
     await reader.close();
@@ -54,6 +59,28 @@ describe('records of a file that never quotes', () => {
     const fast = await readAll(text, NO_QUOTE);
     expect(fast.length).toBeGreaterThan(1);
     expect(fast).toEqual(await readAll(text, GENERAL));
+  });
+
+  it('a field asked for alone is the same text the whole split gives, empty fields included', async () => {
+    const text = 'Timestamp\tEvent\t\tGazePointX\t\n12\t\t\t640\t\n\t\t\t\t\n';
+    const path = join(dir, 'fields.txt');
+    await writeFile(path, text);
+    const reader = TextReader.open(await inspectSource(path));
+    try {
+      const [header, row, blanks] = await reader.readRecords(NO_QUOTE, 3);
+      expect(header?.width).toBe(5);
+      expect(header?.field(3)).toBe('GazePointX');
+      expect(row?.field(0)).toBe('12');
+      expect(row?.field(1)).toBe('');
+      expect(row?.field(3)).toBe('640');
+      expect(row?.field(4)).toBe('');
+      expect(row?.field(5)).toBeUndefined();
+      expect(row?.columns).toEqual([1, 4, 5, 6, 10]);
+      expect(blanks?.width).toBe(5);
+      expect(blanks?.fields).toEqual(['', '', '', '', '']);
+    } finally {
+      await reader.close();
+    }
   });
 
   it('reads lines that straddle the 1 MiB read chunks, numbering lines and columns', async () => {

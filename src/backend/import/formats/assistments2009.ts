@@ -89,16 +89,16 @@ export const assistments2009: Importer = {
       const kindOf = (record: DelimitedRecord): Pick<EventFields, 'kind' | 'outcome' | 'attempt'> => {
         const action = numbers.required(record, iFirstAction, 'first_action');
         if (action === 1 || action === 2) return { kind: 'hint_request', outcome: 'HINT', attempt: null };
-        if (action !== 0) throw numbers.error(record, iFirstAction, `first_action "${record.fields[iFirstAction] ?? ''}" is not 0 (attempt), 1 (hint) or 2 (scaffolding)`);
+        if (action !== 0) throw numbers.error(record, iFirstAction, `first_action "${record.field(iFirstAction) ?? ''}" is not 0 (attempt), 1 (hint) or 2 (scaffolding)`);
         const correct = numbers.required(record, iCorrect, 'correct');
-        if (correct !== 0 && correct !== 1) throw numbers.error(record, iCorrect, `correct "${record.fields[iCorrect] ?? ''}" is not 1 or 0`);
+        if (correct !== 0 && correct !== 1) throw numbers.error(record, iCorrect, `correct "${record.field(iCorrect) ?? ''}" is not 1 or 0`);
         return { kind: 'attempt', outcome: correct === 1 ? 'CORRECT' : 'INCORRECT', attempt: 1 };
       };
 
       for await (const batch of delimitedBatches(reader, OPTIONS)) {
         ctx.sink.progress(reader.bytesRead);
         for (const record of batch) {
-          if (record.fields.length !== header.width) checkWidth(path, header, record, 'comma');
+          if (record.width !== header.width) checkWidth(path, header, record, 'comma');
           const user = cell(record.fields, iUser);
           if (user === null) throw recordError(path, record, 'user_id is empty', iUser);
           const writer = await streams.writer(user);
@@ -108,7 +108,7 @@ export const assistments2009: Importer = {
           }
           rows += 1;
           const orderId = numbers.required(record, iOrder, 'order_id');
-          if (!Number.isInteger(orderId)) throw numbers.error(record, iOrder, `order_id "${record.fields[iOrder] ?? ''}" is not a whole number`);
+          if (!Number.isInteger(orderId)) throw numbers.error(record, iOrder, `order_id "${record.field(iOrder) ?? ''}" is not a whole number`);
           const skill = cell(record.fields, iSkill);
           if (pending !== undefined && pending.writer === writer && pending.orderId === orderId) {
             if (skill !== null && !pending.skills.includes(skill)) pending.skills.push(skill);

@@ -96,7 +96,7 @@ export const assistments2017: Importer = {
       for await (const batch of delimitedBatches(reader, OPTIONS)) {
         ctx.sink.progress(reader.bytesRead);
         for (const record of batch) {
-          if (record.fields.length !== header.width) checkWidth(path, header, record, 'comma');
+          if (record.width !== header.width) checkWidth(path, header, record, 'comma');
           const student = cell(record.fields, iStudent);
           if (student === null) throw recordError(path, record, 'studentId is empty', iStudent);
           const writer = await streams.writer(student);
@@ -108,8 +108,8 @@ export const assistments2017: Importer = {
           const taken = iTaken < 0 || cell(record.fields, iTaken) === null ? null : numbers.read(record, iTaken, 'timeTaken');
           const hint = numbers.required(record, iHint, 'hint');
           const correct = numbers.required(record, iCorrect, 'correct');
-          if (hint !== 0 && hint !== 1) throw numbers.error(record, iHint, `hint "${record.fields[iHint] ?? ''}" is not 1 or 0`);
-          if (correct !== 0 && correct !== 1) throw numbers.error(record, iCorrect, `correct "${record.fields[iCorrect] ?? ''}" is not 1 or 0`);
+          if (hint !== 0 && hint !== 1) throw numbers.error(record, iHint, `hint "${record.field(iHint) ?? ''}" is not 1 or 0`);
+          if (correct !== 0 && correct !== 1) throw numbers.error(record, iCorrect, `correct "${record.field(iCorrect) ?? ''}" is not 1 or 0`);
           const skill = cell(record.fields, iSkill);
           const detected = new Map<number, number | null>();
           for (const { column, index } of signals) detected.set(index, cell(record.fields, index) === null ? null : numbers.read(record, index, column));

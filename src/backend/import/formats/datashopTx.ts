@@ -218,7 +218,7 @@ export const datashopTx: Importer = {
       };
 
       const zoneOf = (record: DelimitedRecord): string => {
-        const zone = layout.zone < 0 ? '' : (record.fields[layout.zone] ?? '').trim();
+        const zone = layout.zone < 0 ? '' : (record.field(layout.zone) ?? '').trim();
         if (zone === knownZone && zone !== '') return zone;
         if (zone === '') {
           missingZone ??= { count: 0, line: record.line };

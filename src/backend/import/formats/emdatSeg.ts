@@ -18,16 +18,16 @@ function headLines(file: SourceFile): string[] {
 function wholeMilliseconds(numbers: NumberReader, record: DelimitedRecord, index: 2 | 3): number {
   const value = numbers.required(record, index, FIELDS[index]);
   if (!Number.isInteger(value) || value < 0) {
-    throw numbers.error(record, index, `${FIELDS[index]} "${record.fields[index] ?? ''}" is not a whole, non-negative number of milliseconds`);
+    throw numbers.error(record, index, `${FIELDS[index]} "${record.field(index) ?? ''}" is not a whole, non-negative number of milliseconds`);
   }
   return value;
 }
 
 /** Points at the first field too many, or at the end of a line that stops short. */
 function fieldCountError(path: string, record: DelimitedRecord): WeftError {
-  const got = record.fields.length;
+  const got = record.width;
   const last = got - 1;
-  const column = got > FIELDS.length ? (record.columns[FIELDS.length] ?? 1) : (record.columns[last] ?? 1) + (record.fields[last] ?? '').length;
+  const column = got > FIELDS.length ? (record.columns[FIELDS.length] ?? 1) : (record.columns[last] ?? 1) + (record.field(last) ?? '').length;
   const message = `${got} field${got === 1 ? '' : 's'} where an EMDAT segment line has ${FIELDS.length} (${FIELDS.join(', ')}, tab-separated)${got < FIELDS.length ? `; ${FIELDS[got] ?? ''} is missing` : ''}`;
   return new WeftError('PARSE_ERROR', `${path}:${record.line}:${column}: ${message}`, { location: { file: path, line: record.line, column } });
 }
@@ -68,9 +68,9 @@ export const emdatSeg: Importer = {
         if (records.length === 0) break;
         ctx.sink.progress(reader.bytesRead);
         for (const record of records) {
-          if (record.fields.length === 0) continue;
-          if (record.fields.length !== FIELDS.length) throw fieldCountError(path, record);
-          const [scene, segment] = [(record.fields[0] ?? '').trim(), (record.fields[1] ?? '').trim()];
+          if (record.width === 0) continue;
+          if (record.width !== FIELDS.length) throw fieldCountError(path, record);
+          const [scene, segment] = [(record.field(0) ?? '').trim(), (record.field(1) ?? '').trim()];
           if (scene === '') throw recordError(path, record, 'the scene is empty', 0);
           if (segment === '') throw recordError(path, record, 'the segment name is empty', 1);
           const start = wholeMilliseconds(numbers, record, 2);

@@ -119,7 +119,7 @@ export const eyeLinkAsc: Importer = {
         if (records.length === 0) break;
         ctx.sink.progress(reader.bytesRead);
         for (const record of records) {
-          const text = record.fields[0];
+          const text = record.field(0);
           if (text === undefined || text.trim() === '') continue;
           const line = record.line;
           if (isDigit(text.charCodeAt(0))) {

@@ -44,24 +44,24 @@ export class AscEyeEvents {
   ) {}
 
   private eye(record: DelimitedRecord): 'left' | 'right' {
-    const eye = EYES[record.fields[1] ?? ''];
-    if (eye === undefined) throw recordError(this.path, record, `"${record.fields[1] ?? ''}" is not an eye (L or R)`, Math.min(1, record.fields.length - 1));
+    const eye = EYES[record.field(1) ?? ''];
+    if (eye === undefined) throw recordError(this.path, record, `"${record.field(1) ?? ''}" is not an eye (L or R)`, Math.min(1, record.width - 1));
     return eye;
   }
 
   start(keyword: string, record: DelimitedRecord): void {
-    if (record.fields.length !== 3) throw recordError(this.path, record, `${keyword} has ${record.fields.length - 1} items; EyeLink writes "${keyword} <eye> <time>"`);
+    if (record.width !== 3) throw recordError(this.path, record, `${keyword} has ${record.width - 1} items; EyeLink writes "${keyword} <eye> <time>"`);
     const eye = this.eye(record);
     const t = ascMicros(this.numbers, record, 2, 'time');
     this.openStarts.set(`${EVENT_KIND[keyword] ?? ''}:${eye}:${t}`, { line: record.line, keyword });
   }
 
   end(keyword: string, kind: AscEventKind, record: DelimitedRecord, writer: StreamWriter): void {
-    const rest = record.fields.length - FIRST_VALUE;
+    const rest = record.width - FIRST_VALUE;
     const layout = kind === 'blinks' ? (rest === 0 ? { gaze: 0, resolution: null } : undefined) : LAYOUTS[kind][rest];
     if (layout === undefined) {
       const expected = kind === 'blinks' ? '4' : Object.keys(LAYOUTS[kind]).map((n) => String(Number(n) + 4)).join(', ');
-      throw recordError(this.path, record, `${keyword} has ${record.fields.length - 1} items where EyeLink writes ${expected} (eye, start, end, duration${kind === 'blinks' ? '' : `, ${NAMES[kind].join(', ')}`}…)`, record.fields.length - 1);
+      throw recordError(this.path, record, `${keyword} has ${record.width - 1} items where EyeLink writes ${expected} (eye, start, end, duration${kind === 'blinks' ? '' : `, ${NAMES[kind].join(', ')}`}…)`, record.width - 1);
     }
     const eye = this.eye(record);
     const start = ascMicros(this.numbers, record, 2, 'start time');
@@ -88,7 +88,7 @@ export class AscEyeEvents {
       const [startX, startY, endX, endY] = [value(0, 'start x'), value(1, 'start y'), value(2, 'end x'), value(3, 'end y')];
       let amplitude = value(4, 'amplitude');
       if (amplitude !== null && (startX === null || startY === null || endX === null || endY === null)) {
-        this.amplitudeDropped ??= { count: 0, line: record.line, value: record.fields[FIRST_VALUE + layout.gaze + 4] ?? '' };
+        this.amplitudeDropped ??= { count: 0, line: record.line, value: record.field(FIRST_VALUE + layout.gaze + 4) ?? '' };
         this.amplitudeDropped.count += 1;
         amplitude = null;
       }

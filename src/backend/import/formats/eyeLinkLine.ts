@@ -1,4 +1,4 @@
-import type { DelimitedRecord } from '../textReader.js';
+import { fieldsRecord, type DelimitedRecord } from '../textReader.js';
 
 const TAB = 0x09;
 const SPACE = 0x20;
@@ -31,5 +31,5 @@ export function ascItems(text: string, line: number, limit = Number.POSITIVE_INF
     fields.push(text.slice(start, i));
     columns.push(start + 1);
   }
-  return { line, fields, columns, fieldLines: fields.map(() => line) };
+  return fieldsRecord(line, fields, columns);
 }

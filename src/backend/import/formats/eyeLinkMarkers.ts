@@ -43,7 +43,7 @@ export class AscMarkers {
   /** Reads a marker line and holds it; the caller flushes what was held before. */
   take(keyword: string, text: string, line: number): void {
     const record = ascItems(text, line, keyword === 'MSG' ? 3 : Number.POSITIVE_INFINITY);
-    if (record.fields.length < 2) throw recordError(this.path, record, `${keyword} has no time`, 0);
+    if (record.width < 2) throw recordError(this.path, record, `${keyword} has no time`, 0);
     const logged = ascMicros(this.numbers, record, 1, 'time');
     switch (keyword) {
       case 'MSG':
@@ -51,7 +51,7 @@ export class AscMarkers {
         return;
       case 'INPUT': {
         const value = this.value(record, 2, 'input value');
-        this.held = { t: logged, line, kind: 'input', label: record.fields[2] ?? null, attributes: { value } };
+        this.held = { t: logged, line, kind: 'input', label: record.field(2) ?? null, attributes: { value } };
         return;
       }
       case 'BUTTON': {
@@ -85,12 +85,12 @@ export class AscMarkers {
   }
 
   private value(record: DelimitedRecord, index: number, name: string): number {
-    if (index >= record.fields.length) throw recordError(this.path, record, `the line ends before its ${name}`);
+    if (index >= record.width) throw recordError(this.path, record, `the line ends before its ${name}`);
     return this.numbers.required(record, index, name);
   }
 
   private message(record: DelimitedRecord, logged: number): HeldEvent {
-    const text = record.fields[2] ?? '';
+    const text = record.field(2) ?? '';
     const coords = COORDS.exec(text);
     if (coords !== null) this.screen = `${coords[1] ?? ''} ${coords[2] ?? ''}`;
     const offset = OFFSET_MESSAGE.exec(text);

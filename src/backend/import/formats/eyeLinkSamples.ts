@@ -70,8 +70,8 @@ export function ascMicros(numbers: NumberReader, record: DelimitedRecord, index:
 
 function widthError(path: string, record: DelimitedRecord, layout: SampleLayout): WeftError {
   const want = layout.names.length + 1;
-  const got = record.fields.length;
-  const column = got > want ? (record.columns[want] ?? 1) : (record.columns[got - 1] ?? 1) + (record.fields[got - 1] ?? '').length;
+  const got = record.width;
+  const column = got > want ? (record.columns[want] ?? 1) : (record.columns[got - 1] ?? 1) + (record.field(got - 1) ?? '').length;
   const message =
     got > want
       ? `${got} items where the SAMPLES line (line ${layout.line}) gives samples ${want}: time, ${layout.names.join(', ')}`
@@ -94,7 +94,7 @@ export class AscSamples {
   /** One sample line, whose time `t` (µs) the caller has read. */
   write(writer: StreamWriter, record: DelimitedRecord, t: number): void {
     const { layout, numbers } = this;
-    if (record.fields.length !== layout.names.length + 1) throw widthError(this.path, record, layout);
+    if (record.width !== layout.names.length + 1) throw widthError(this.path, record, layout);
     if (!writer.accepted) {
       writer.gazeSample(0, NO_GAZE);
       return;
@@ -134,14 +134,14 @@ export class AscSamples {
     if (layout.input) i += 1;
     if (layout.buttons) i += 1;
     if (layout.flags) {
-      this.flags(writer, t, record.fields[i] ?? '', record.line);
+      this.flags(writer, t, record.field(i) ?? '', record.line);
       i += 1;
     }
     if (layout.target) {
       writer.signal(t, 'target_x', numbers.read(record, i, 'target x'), record.line);
       writer.signal(t, 'target_y', numbers.read(record, i + 1, 'target y'), record.line);
       writer.signal(t, 'target_distance_mm', numbers.read(record, i + 2, 'target distance'), record.line);
-      const targetFlags = record.fields[i + 3] ?? '';
+      const targetFlags = record.field(i + 3) ?? '';
       let bits = 0;
       for (let k = 0; k < targetFlags.length; k += 1) if (targetFlags[k] !== '.') bits |= 1 << k;
       if (bits !== 0) writer.signal(t, 'target_flags', bits, record.line);

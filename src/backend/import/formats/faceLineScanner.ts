@@ -1,4 +1,4 @@
-import type { DelimitedRecord } from '../textReader.js';
+import { fieldsRecord, type DelimitedRecord } from '../textReader.js';
 
 /** Powers of ten a double holds exactly: dividing by one of them rounds correctly. */
 const EXACT_POWERS_OF_TEN = Array.from({ length: 23 }, (_, k) => 10 ** k);
@@ -158,12 +158,12 @@ export function lineRecord(line: string, lineNumber: number, delimiter: string):
     columns.push(start + lead + 1);
     start += raw.length + delimiter.length;
   }
-  return { line: lineNumber, fields, columns, fieldLines: fields.map(() => lineNumber) };
+  return fieldsRecord(lineNumber, fields, columns);
 }
 
 /** One field of a line (between `start` and `end`) as a DelimitedRecord of one trimmed field, so a NumberReader can judge it. */
 export function fieldRecord(line: string, lineNumber: number, start: number, end: number): DelimitedRecord {
   const raw = line.slice(start, end);
   const lead = raw.length - raw.trimStart().length;
-  return { line: lineNumber, fields: [raw.trim()], columns: [start + lead + 1], fieldLines: [lineNumber] };
+  return fieldsRecord(lineNumber, [raw.trim()], [start + lead + 1]);
 }

@@ -61,8 +61,8 @@ class FixationRuns {
 
   add(record: DelimitedRecord): void {
     const previous = this.last;
-    const id = (record.fields[this.columns.fpog.FPOGID] ?? '').trim();
-    if (previous !== undefined && (previous.fields[this.columns.fpog.FPOGID] ?? '').trim() !== id) this.flush();
+    const id = (record.field(this.columns.fpog.FPOGID) ?? '').trim();
+    if (previous !== undefined && (previous.field(this.columns.fpog.FPOGID) ?? '').trim() !== id) this.flush();
     this.last = record;
     if (this.writer.accepted) this.rowValues(record);
   }
@@ -157,7 +157,7 @@ export const gazepointCsv: Importer = {
         if (records.length === 0) break;
         ctx.sink.progress(reader.bytesRead);
         for (const record of records) {
-          if (record.fields.length === 0) continue;
+          if (record.width === 0) continue;
           checkWidth(path, header, record, 'comma');
           runs ??= new FixationRuns(path, columns, numbers, await ctx.sink.openStream({ kind: 'fixations', target: {}, time: { kind: 'relative' }, provenance: provenanceOf(columns) }));
           runs.add(record);

@@ -1,7 +1,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { participantIdSchema } from '../../../core/api/schemas.js';
 import { WeftError } from '../../../core/errors.js';
-import type { DelimitedRecord } from '../textReader.js';
+import { fieldsRecord, type DelimitedRecord } from '../textReader.js';
 import type { Importer, ParseContext, TimeBase } from '../types.js';
 import { type GenericColumns, genericColumns } from './genericLogMapping.js';
 import { headColumn, headRecords } from './logHead.js';
@@ -37,7 +37,7 @@ class DelimitedRow implements Row {
 
   value(column: string): unknown {
     const i = this.positions.get(column);
-    return i === undefined ? undefined : this.record.fields[i];
+    return i === undefined ? undefined : this.record.field(i);
   }
 
   cell(column: string): { record: DelimitedRecord; index: number } {
@@ -47,7 +47,7 @@ class DelimitedRow implements Row {
   rest(named: ReadonlySet<string>): Record<string, unknown> {
     const out: Record<string, unknown> = {};
     this.names.forEach((name, i) => {
-      const value = this.record.fields[i];
+      const value = this.record.field(i);
       if (name !== '' && !named.has(name) && value !== undefined && value !== '') out[name] = value;
     });
     return out;
@@ -68,7 +68,7 @@ class JsonRow implements Row {
   cell(key: string): { record: DelimitedRecord; index: number } {
     const value = this.object[key];
     const text = value === undefined || value === null ? '' : typeof value === 'string' ? value : JSON.stringify(value);
-    return { record: { line: this.line, fields: [text], columns: [this.column], fieldLines: [this.line] }, index: 0 };
+    return { record: fieldsRecord(this.line, [text], [this.column]), index: 0 };
   }
 
   rest(named: ReadonlySet<string>): Record<string, unknown> {
@@ -291,7 +291,7 @@ export const genericLog: Importer = {
       for await (const batch of delimitedBatches(reader, options)) {
         ctx.sink.progress(reader.bytesRead);
         for (const record of batch) {
-          if (record.fields.length !== header.width) checkWidth(path, header, record, delimiterName);
+          if (record.width !== header.width) checkWidth(path, header, record, delimiterName);
           await handle(new DelimitedRow(record, positions, names), rows);
         }
       }

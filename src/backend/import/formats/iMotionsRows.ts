@@ -60,7 +60,7 @@ export class IMotionsRows {
   }
 
   private field(record: DelimitedRecord, index: number | undefined): string {
-    return index === undefined ? '' : (record.fields[index] ?? '').trim();
+    return index === undefined ? '' : (record.field(index) ?? '').trim();
   }
 
   private sources(record: DelimitedRecord): { face: boolean; gaze: boolean; list: string[] } {
@@ -75,7 +75,7 @@ export class IMotionsRows {
   /** Opens the writers a batch of rows needs before any of them is written. */
   async prepare(records: readonly DelimitedRecord[]): Promise<void> {
     for (const record of records) {
-      if (record.fields.length === 0) continue;
+      if (record.width === 0) continue;
       const { face, gaze } = this.sources(record);
       const needed: StreamKind[] = [];
       if (face) needed.push('face_features');

@@ -123,9 +123,9 @@ export const iMotionsTxt: Importer = {
         const records = await reader.readRecords(OPTIONS, 1024);
         if (records.length === 0) break;
         ctx.sink.progress(reader.bytesRead);
-        for (const record of records) if (record.fields.length > 0) checkWidth(path, header, record, 'tab');
+        for (const record of records) if (record.width > 0) checkWidth(path, header, record, 'tab');
         await rows.prepare(records);
-        for (const record of records) if (record.fields.length > 0) rows.handle(record);
+        for (const record of records) if (record.width > 0) rows.handle(record);
       }
       rows.finish(ctx.sink);
       numbers.flushWarnings(ctx.sink);

@@ -7,6 +7,6 @@ export async function* delimitedBatches(reader: TextReader, options: DelimitedOp
   for (;;) {
     const records = await reader.readRecords(options, BATCH);
     if (records.length === 0) return;
-    yield records.filter((r) => r.fields.length > 0);
+    yield records.filter((r) => r.width > 0);
   }
 }

@@ -100,7 +100,7 @@ export class LocalTimeReader {
 
   /** Microseconds since 1970 of the time in column `index`, read in `zone`; errors name the cell. */
   read(record: DelimitedRecord, index: number, field: string, zone: string): number {
-    const text = (record.fields[index] ?? '').trim();
+    const text = (record.field(index) ?? '').trim();
     const fast = this.sameHour(text, zone);
     if (fast !== null) return fast;
     const p = this.parts(record, index, field, text);

@@ -101,7 +101,7 @@ export const moodleLog: Importer = {
       for await (const batch of delimitedBatches(reader, options)) {
         ctx.sink.progress(reader.bytesRead);
         for (const record of batch) {
-          if (record.fields.length !== header.width) checkWidth(path, header, record, options.delimiter === '\t' ? 'tab' : 'comma');
+          if (record.width !== header.width) checkWidth(path, header, record, options.delimiter === '\t' ? 'tab' : 'comma');
           const user = cell(record.fields, iUser);
           const description = cell(record.fields, iDescription) ?? '';
           if (user === null || user === '-') {

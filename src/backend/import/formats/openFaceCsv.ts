@@ -29,7 +29,7 @@ function readRemaining(scanner: FaceLineScanner, layout: OpenFaceLayout, numbers
   for (let k = 0; k < scanner.pending; k += 1) {
     const slot = scanner.needsReading[k] as number;
     const record = fieldRecord(line, lineNumber, scanner.starts[slot] as number, scanner.ends[slot] as number);
-    const text = record.fields[0] ?? '';
+    const text = record.field(0) ?? '';
     scanner.values[slot] = C_RUNTIME_NAN.test(text) ? Number.NaN : (numbers.read(record, 0, layout.slots[slot]?.column ?? '') ?? Number.NaN);
   }
 }
@@ -102,7 +102,7 @@ async function readRows(body: Body, writer: StreamWriter, frameOffset: number): 
     const success = requiredValue(scanner, layout, numbers, layout.success, line, lineNumber);
     if (success !== 0 && success !== 1) {
       const record = fieldRecord(line, lineNumber, scanner.starts[layout.success] as number, scanner.ends[layout.success] as number);
-      throw numbers.error(record, 0, `success must be 1 or 0, not "${record.fields[0]?.trim() ?? ''}"`);
+      throw numbers.error(record, 0, `success must be 1 or 0, not "${record.field(0)?.trim() ?? ''}"`);
     }
     row.line = lineNumber;
     row.frame = requiredValue(scanner, layout, numbers, layout.frame, line, lineNumber);
@@ -136,7 +136,7 @@ export const openFaceCsv: Importer = {
     const reader = ctx.openText();
     try {
       const header = await readHeader(reader, { delimiter: ',', quote: '"' });
-      if (header.record.fields[0]?.trim() === 'face' && !header.has('timestamp')) {
+      if (header.record.field(0)?.trim() === 'face' && !header.has('timestamp')) {
         throw new WeftError('UNSUPPORTED_FORMAT', `${path} is OpenFace's output for still images (FaceLandmarkImg: "face, confidence, ..."): it has no frames or timestamps to put on a session timeline. Run FeatureExtraction on the video instead`, {
           location: { file: path, line: 1, column: 1 },
         });

@@ -50,11 +50,11 @@ export const redcapConsentCsv: Importer = {
         const records = await reader.readRecords(options, 512);
         if (records.length === 0) break;
         for (const record of records) {
-          if (record.fields.length === 0) continue;
+          if (record.width === 0) continue;
           checkWidth(path, header, record, 'comma');
           const value = (name: string): string => {
             const i = col(name);
-            return i === undefined ? '' : (record.fields[i] ?? '').trim();
+            return i === undefined ? '' : (record.field(i) ?? '').trim();
           };
           const id = value('record_id');
           if (!participantIdSchema.safeParse(id).success) throw recordError(path, record, `record_id "${id}" is not a usable participant id`, col('record_id'));
@@ -82,7 +82,7 @@ export const redcapConsentCsv: Importer = {
           }
           const formVersion = value('consent_form_version');
           for (const { modality, index } of checkboxes) {
-            const box = (record.fields[index] ?? '').trim();
+            const box = (record.field(index) ?? '').trim();
             if (box !== '0' && box !== '1') throw recordError(path, record, `consent for ${modality} must be 1 or 0, not "${box}"`, index);
             pending.push({
               location: { file: path, line: record.line, column: record.columns[index] ?? 1 },

@@ -33,7 +33,7 @@ function tableColumns(table: BeGazeTable, header: Header): TableColumns {
   const base = (raw: string): string => raw.replace(/\s*\[[^\]]*\]\s*$/, '').trim();
   const byBase = new Map<string, number>();
   header.record.fields.forEach((raw, i) => byBase.set(base(raw), i));
-  const start = header.record.fields[byBase.get('Start') ?? -1] ?? '';
+  const start = header.record.field(byBase.get('Start') ?? -1) ?? '';
   const signals = header.record.fields.flatMap((raw, index) => {
     const name = base(raw);
     return name === 'Event Type' || MAPPED[table].includes(name) || name === '' ? [] : [{ name: signalName(name), index, column: raw.trim() }];
@@ -83,7 +83,7 @@ class BeGazeRows {
       const descriptionAt = c.at('Description') ?? c.header.width - 1;
       const description = record.fields.slice(descriptionAt).join(',');
       const attributes: Record<string, unknown> = { Description: description };
-      for (const s of c.signals) attributes[s.column] = record.fields[s.index] ?? null;
+      for (const s of c.signals) attributes[s.column] = record.field(s.index) ?? null;
       writer.event(start, { kind: 'message', label: description.replace(/^#\s*Message:\s*/, ''), attributes }, record.line);
       return;
     }
@@ -91,11 +91,11 @@ class BeGazeRows {
     const duration = this.time(record, c, 'Duration');
     if (end < start) throw recordError(this.path, record, `the event ends (${end}) before it starts (${start})`, c.at('End'));
     if (end - start !== duration) {
-      throw recordError(this.path, record, `Duration ${record.fields[c.at('Duration') ?? 0] ?? ''} is not End - Start (${end - start}): Weft reads BeGaze times as ${c.scale === 1 ? 'microseconds' : 'milliseconds'}`, c.at('Duration'));
+      throw recordError(this.path, record, `Duration ${record.field(c.at('Duration') ?? 0) ?? ''} is not End - Start (${end - start}): Weft reads BeGaze times as ${c.scale === 1 ? 'microseconds' : 'milliseconds'}`, c.at('Duration'));
     }
     if (table === 'Fixations') {
-      const aoi = (record.fields[c.at('AOI hit') ?? -1] ?? NONE).trim();
-      const image = (record.fields[c.at('Image') ?? -1] ?? NONE).trim();
+      const aoi = (record.field(c.at('AOI hit') ?? -1) ?? NONE).trim();
+      const image = (record.field(c.at('Image') ?? -1) ?? NONE).trim();
       if (image !== NONE && image !== '') {
         this.images ??= { count: 0, line: record.line, example: image };
         this.images.count += 1;
@@ -207,12 +207,12 @@ export const smiBeGazeTxt: Importer = {
         if (records.length === 0) break;
         ctx.sink.progress(reader.bytesRead);
         for (const record of records) {
-          if (record.fields.length === 0) continue;
-          const type = tableOf(record.fields[0] ?? '');
-          if (type === null) throw recordError(path, record, `"${record.fields[0] ?? ''}" is not a BeGaze event type (Fixation L/R, Saccade L/R, Blink L/R, UserEvent)`, 0);
+          if (record.width === 0) continue;
+          const type = tableOf(record.field(0) ?? '');
+          if (type === null) throw recordError(path, record, `"${record.field(0) ?? ''}" is not a BeGaze event type (Fixation L/R, Saccade L/R, Blink L/R, UserEvent)`, 0);
           const table = columns.get(type.table);
           if (table === undefined) throw recordError(path, record, `no "Table Header for ${type.table}:" line describes this row`, 0);
-          if (type.table !== 'User Events' || record.fields.length < table.header.width) checkWidth(path, table.header, record, 'comma');
+          if (type.table !== 'User Events' || record.width < table.header.width) checkWidth(path, table.header, record, 'comma');
           const kind = STREAM_OF[type.table];
           const writer = streams.has(kind) ? streams.get(kind) : await streams.ensure(kind);
           rows.write(type.table, type.eye, record, writer);

@@ -1,5 +1,5 @@
 import { WeftError } from '../../../core/errors.js';
-import type { DelimitedRecord, TextReader } from '../textReader.js';
+import { fieldsRecord, type DelimitedRecord, type TextReader } from '../textReader.js';
 import { Header } from './tabular.js';
 
 export type BeGazeTable = 'Fixations' | 'Saccades' | 'Blinks' | 'User Events';
@@ -40,7 +40,7 @@ function commaRecord(text: string, line: number): DelimitedRecord {
     columns.push(at);
     at += f.length + 1;
   }
-  return { line, fields, columns, fieldLines: fields.map(() => line) };
+  return fieldsRecord(line, fields, columns);
 }
 
 /**

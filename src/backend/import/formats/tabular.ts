@@ -16,7 +16,7 @@ export class Header {
   }
 
   get width(): number {
-    return this.record.fields.length;
+    return this.record.width;
   }
 
   has(name: string): boolean {
@@ -61,7 +61,7 @@ export class NumberReader {
 
   /** A finite number, or null for a missing value; infinity becomes null with a warning. */
   read(record: DelimitedRecord, index: number, field: string): number | null {
-    const text = record.fields[index];
+    const text = record.field(index);
     if (text === undefined) return null;
     // Number() reads surrounding white space as the trim below does; it reads blank text as 0,
     // and every missing-value spelling as NaN.
@@ -128,7 +128,7 @@ export function recordError(file: string, record: DelimitedRecord, message: stri
  * (a cut-off last row is the usual cause).
  */
 export function checkWidth(file: string, header: Header, record: DelimitedRecord, delimiterName: string): void {
-  const got = record.fields.length;
+  const got = record.width;
   if (got === header.width) return;
   if (got > header.width) {
     const column = record.columns[header.width] ?? 1;
@@ -140,8 +140,8 @@ export function checkWidth(file: string, header: Header, record: DelimitedRecord
   }
   const last = got - 1;
   const line = record.fieldLines[last] ?? record.line;
-  const column = (record.columns[last] ?? 1) + (record.fields[last] ?? '').length;
-  const missing = header.record.fields[got]?.trim() ?? '';
+  const column = (record.columns[last] ?? 1) + (record.field(last) ?? '').length;
+  const missing = header.record.field(got)?.trim() ?? '';
   throw new WeftError(
     'PARSE_ERROR',
     `${file}:${line}:${column}: ${got} fields where the header has ${header.width} (too few: the row ends before "${missing}"; is the file ${delimiterName}-separated, and is this row complete?)`,

@@ -41,7 +41,7 @@ export const tobii4cFixationsCsv: Importer = {
     try {
       const header = await readHeader(reader, OPTIONS);
       COLUMNS.forEach((name, i) => {
-        if (header.record.fields[i]?.trim() !== name) throw recordError(path, header.record, `column ${i + 1} must be "${name}" (the header is ${COLUMNS.join(',')})`, Math.min(i, header.width - 1));
+        if (header.record.field(i)?.trim() !== name) throw recordError(path, header.record, `column ${i + 1} must be "${name}" (the header is ${COLUMNS.join(',')})`, Math.min(i, header.width - 1));
       });
       const numbers = new NumberReader(path);
       let time: TimeBase | undefined;
@@ -54,12 +54,12 @@ export const tobii4cFixationsCsv: Importer = {
         if (records.length === 0) break;
         ctx.sink.progress(reader.bytesRead);
         for (const record of records) {
-          if (record.fields.length === 0) continue;
+          if (record.width === 0) continue;
           checkWidth(path, header, record, 'comma');
           time ??= isWallClockMicros(numbers.required(record, 3, 'start')) ? { kind: 'epoch' } : { kind: 'relative' };
           await streams.ensure(kindOf(path, record));
         }
-        for (const record of records) if (record.fields.length > 0) writeRow(streams, numbers, path, record);
+        for (const record of records) if (record.width > 0) writeRow(streams, numbers, path, record);
       }
       numbers.flushWarnings(ctx.sink);
     } finally {
@@ -69,10 +69,10 @@ export const tobii4cFixationsCsv: Importer = {
 };
 
 function kindOf(path: string, record: DelimitedRecord): 'fixations' | 'saccades' {
-  const label = (record.fields[0] ?? '').trim().toLowerCase();
+  const label = (record.field(0) ?? '').trim().toLowerCase();
   if (label === 'fixation') return 'fixations';
   if (label === 'saccade') return 'saccades';
-  throw recordError(path, record, `label "${record.fields[0] ?? ''}" is neither fixation nor saccade`, 0);
+  throw recordError(path, record, `label "${record.field(0) ?? ''}" is neither fixation nor saccade`, 0);
 }
 
 function writeRow(streams: EyeStreams, numbers: NumberReader, path: string, record: DelimitedRecord): void {

@@ -1,5 +1,5 @@
 import { isoFromEpochUs } from '../../../core/study/instants.js';
-import type { DelimitedOptions, DelimitedRecord } from '../textReader.js';
+import { fieldsRecord, type DelimitedOptions, type DelimitedRecord } from '../textReader.js';
 import type { GazeFields, Importer, ParseContext, StreamWriter, TimeBase } from '../types.js';
 import { endsWithLineBreak, recordBatches } from './eyeBatches.js';
 import { COMBINED_POINT_RULE, combinedPoint } from './eyeBinocular.js';
@@ -13,7 +13,7 @@ const NO_GAZE: GazeFields = { x: null, y: null };
 
 /** The numbers of a "(x, y)" or "(x, y, z)" cell; an empty cell has none. */
 function tuple(numbers: NumberReader, record: DelimitedRecord, index: number, name: string): (number | null)[] {
-  const text = record.fields[index] ?? '';
+  const text = record.field(index) ?? '';
   if (text.trim() === '') return [];
   const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
@@ -28,7 +28,7 @@ function tuple(numbers: NumberReader, record: DelimitedRecord, index: number, na
       start = i + 1;
     }
   }
-  const parts: DelimitedRecord = { line: record.line, fields, columns, fieldLines: fields.map(() => record.fieldLines[index] ?? record.line) };
+  const parts = fieldsRecord(record.line, fields, columns, fields.map(() => record.fieldLines[index] ?? record.line));
   return fields.map((_, k) => numbers.read(parts, k, `${name} ${SDK_TUPLE_AXES[k] ?? k}`));
 }
 
@@ -49,10 +49,10 @@ interface EyeReading {
 }
 
 function eyeReading(numbers: NumberReader, header: Header, record: DelimitedRecord, columns: SdkEyeColumns): EyeReading {
-  const valid = validity(numbers, record, columns.pointValidity, header.record.fields[columns.pointValidity]?.trim() ?? '');
-  const [x = null, y = null] = tuple(numbers, record, columns.pointOnDisplay, header.record.fields[columns.pointOnDisplay]?.trim() ?? '');
-  const pupilValid = validity(numbers, record, columns.pupilValidity, columns.pupilValidity === undefined ? '' : (header.record.fields[columns.pupilValidity]?.trim() ?? ''));
-  const pupil = columns.pupil === undefined ? null : numbers.read(record, columns.pupil, header.record.fields[columns.pupil]?.trim() ?? '');
+  const valid = validity(numbers, record, columns.pointValidity, header.record.field(columns.pointValidity)?.trim() ?? '');
+  const [x = null, y = null] = tuple(numbers, record, columns.pointOnDisplay, header.record.field(columns.pointOnDisplay)?.trim() ?? '');
+  const pupilValid = validity(numbers, record, columns.pupilValidity, columns.pupilValidity === undefined ? '' : (header.record.field(columns.pupilValidity)?.trim() ?? ''));
+  const pupil = columns.pupil === undefined ? null : numbers.read(record, columns.pupil, header.record.field(columns.pupil)?.trim() ?? '');
   return {
     x: valid === false ? null : x,
     y: valid === false ? null : y,
@@ -65,7 +65,7 @@ function eyeReading(numbers: NumberReader, header: Header, record: DelimitedReco
 function signalsOf(columns: SdkColumns, first: DelimitedRecord | undefined): Record<string, string> {
   const signals: Record<string, string> = {};
   for (const c of columns.extra) {
-    const text = first?.fields[c.index] ?? '';
+    const text = first?.field(c.index) ?? '';
     const axes = text.includes('(') ? text.split(',').length : 0;
     signals[c.name] = axes === 0 ? c.name : SDK_TUPLE_AXES.slice(0, axes).map((a) => `${c.name}_${a}`).join(', ');
   }
@@ -78,11 +78,11 @@ function fitClock(columns: SdkColumns, rows: readonly DelimitedRecord[], numbers
   const pairs: { device: number; system: number }[] = [];
   let resolution = Number.POSITIVE_INFINITY;
   for (const record of rows) {
-    if (record.fields.length === 0) continue;
+    if (record.width === 0) continue;
     const system = numbers.read(record, columns.system, 'system_time_stamp');
     if (system === null) continue;
     pairs.push({ device: numbers.required(record, columns.device, 'device_time_stamp'), system });
-    resolution = Math.min(resolution, writtenResolution(record.fields[columns.system] ?? ''));
+    resolution = Math.min(resolution, writtenResolution(record.field(columns.system) ?? ''));
   }
   return SdkClock.fit(pairs, Number.isFinite(resolution) ? resolution : 1);
 }
@@ -90,8 +90,8 @@ function fitClock(columns: SdkColumns, rows: readonly DelimitedRecord[], numbers
 /** The fields beyond the view's columns; points become one signal per axis. */
 function writeSignals(writer: StreamWriter, numbers: NumberReader, header: Header, record: DelimitedRecord, columns: SdkColumns, t: number): void {
   for (const c of columns.extra) {
-    const invalid = c.validity !== undefined && numbers.read(record, c.validity, header.record.fields[c.validity]?.trim() ?? '') === 0;
-    if ((record.fields[c.index] ?? '').includes('(')) {
+    const invalid = c.validity !== undefined && numbers.read(record, c.validity, header.record.field(c.validity)?.trim() ?? '') === 0;
+    if ((record.field(c.index) ?? '').includes('(')) {
       tuple(numbers, record, c.index, c.name).forEach((v, axis) => writer.signal(t, `${c.name}_${SDK_TUPLE_AXES[axis] ?? axis}`, invalid ? null : v, record.line));
     } else {
       writer.signal(t, c.name, invalid ? null : numbers.read(record, c.index, c.name), record.line);
@@ -157,24 +157,24 @@ export const tobiiSdkCsv: Importer = {
         ctx.sink.progress(reader.bytesRead);
         const last = records[records.length - 1];
         let rows = records;
-        if (final && last !== undefined && !terminated && last.fields.length > 0 && last.fields.length < header.width) {
+        if (final && last !== undefined && !terminated && last.width > 0 && last.width < header.width) {
           ctx.sink.warn({
-            message: `the last row (line ${last.line}) stops after ${last.fields.length} of ${header.width} fields and the file ends without a line break: the recording was cut off there, and that row was not imported`,
+            message: `the last row (line ${last.line}) stops after ${last.width} of ${header.width} fields and the file ends without a line break: the recording was cut off there, and that row was not imported`,
             location: { file: path, line: last.line },
           });
           rows = records.slice(0, -1);
         }
-        for (const record of rows) if (record.fields.length > 0) checkWidth(path, header, record, 'semicolon');
+        for (const record of rows) if (record.width > 0) checkWidth(path, header, record, 'semicolon');
         if (clock === undefined) {
           clock = fitClock(columns, rows, numbers);
           const time: TimeBase = clock === null ? { kind: 'relative' } : { kind: 'epoch' };
-          const first = rows.find((r) => r.fields.length > 0);
+          const first = rows.find((r) => r.width > 0);
           const firstDevice = first === undefined ? 0 : numbers.required(first, columns.device, 'device_time_stamp');
           writer = await ctx.sink.openStream({ kind: 'gaze', target: {}, time, provenance: provenanceOf(columns, clock, firstDevice, first) });
         }
         if (writer === undefined) break;
         for (const record of rows) {
-          if (record.fields.length === 0) continue;
+          if (record.width === 0) continue;
           if (!writer.accepted) {
             writer.gazeSample(0, NO_GAZE);
             continue;

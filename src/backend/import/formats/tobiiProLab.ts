@@ -30,7 +30,7 @@ interface RecordingInfo {
 }
 
 function cell(record: DelimitedRecord, index: number | undefined): string {
-  return index === undefined ? '' : (record.fields[index] ?? '').trim();
+  return index === undefined ? '' : (record.field(index) ?? '').trim();
 }
 
 function metadataOf(columns: ProLabColumns, record: DelimitedRecord): Record<string, string> {
@@ -83,7 +83,7 @@ function timestampScale(columns: ProLabColumns, first: readonly DelimitedRecord[
   const steps: number[] = [];
   let previous: number | undefined;
   for (const record of first) {
-    if (record.fields.length === 0) continue;
+    if (record.width === 0) continue;
     const sensor = columns.sensor === undefined ? null : cell(record, columns.sensor);
     const event = cell(record, columns.event);
     const sample = event === '' ? sensor === null || sensor === '' || sensor === 'Eye Tracker' : sensor === 'Eye Tracker';
@@ -147,10 +147,10 @@ export const tobiiProLabTsv: Importer = {
         const records = await reader.readRecords(OPTIONS, BATCH);
         if (records.length === 0) break;
         ctx.sink.progress(reader.bytesRead);
-        for (const record of records) if (record.fields.length > 0) checkWidth(path, header, record, 'tab');
+        for (const record of records) if (record.width > 0) checkWidth(path, header, record, 'tab');
         scale ??= timestampScale(columns, records, ctx, numbers);
         for (const record of records) {
-          if (record.fields.length === 0) continue;
+          if (record.width === 0) continue;
           const participant = cell(record, columns.participant);
           const key = `${participant}\u0000${cell(record, columns.recording)}`;
           if (info?.key !== key) {

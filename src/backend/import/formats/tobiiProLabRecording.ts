@@ -53,7 +53,7 @@ export class ProLabRecording {
   }
 
   private cell(record: DelimitedRecord, index: number | undefined): string {
-    return index === undefined ? '' : (record.fields[index] ?? '').trim();
+    return index === undefined ? '' : (record.field(index) ?? '').trim();
   }
 
   private async writer(kind: StreamKind): Promise<StreamWriter> {
@@ -187,7 +187,7 @@ export class ProLabRecording {
   /** Every other column with a value on this row: numbers as signals, text counted and reported. */
   private signals(record: DelimitedRecord, t: number, gaze: StreamWriter): void {
     for (const column of this.columns.other) {
-      const text = (record.fields[column.index] ?? '').trim();
+      const text = (record.field(column.index) ?? '').trim();
       if (text === '') continue;
       if (!Number.isFinite(Number(text)) && !/^-?\d+,\d+$/.test(text) && !/^[+-]?(inf|infinity|nan)$/i.test(text)) {
         const seen = this.text.columns.get(column.raw);

@@ -69,9 +69,9 @@ async function readBody(ctx: ParseContext, rows: TobiiRows, header: Header, read
     const records = await reader.readRecords(OPTIONS, 1024);
     if (records.length === 0) break;
     ctx.sink.progress(reader.bytesRead);
-    for (const record of records) if (record.fields.length > 0) checkWidth(ctx.file.path, header, record, 'tab');
+    for (const record of records) if (record.width > 0) checkWidth(ctx.file.path, header, record, 'tab');
     await rows.prepare(records);
-    for (const record of records) if (record.fields.length > 0) rows.handle(record);
+    for (const record of records) if (record.width > 0) rows.handle(record);
   }
 }
 

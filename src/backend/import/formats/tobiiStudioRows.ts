@@ -58,7 +58,7 @@ export class TobiiRows {
   }
 
   private field(record: DelimitedRecord, index: number | undefined): string {
-    return index === undefined ? '' : (record.fields[index] ?? '').trim();
+    return index === undefined ? '' : (record.field(index) ?? '').trim();
   }
 
   private kindOf(record: DelimitedRecord): RowKind | null {
@@ -77,7 +77,7 @@ export class TobiiRows {
   async prepare(records: readonly DelimitedRecord[]): Promise<void> {
     if (this.writers.size === STREAM_KINDS) return;
     for (const record of records) {
-      if (record.fields.length === 0) continue;
+      if (record.width === 0) continue;
       const kind = this.kindOf(record);
       const needed: StreamKind[] =
         kind === 'event' ? ['eye_markers']

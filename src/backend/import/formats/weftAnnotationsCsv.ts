@@ -36,11 +36,11 @@ export const weftAnnotationsCsv: Importer = {
         const records = await reader.readRecords(options, 1024);
         if (records.length === 0) break;
         for (const record of records) {
-          if (record.fields.length === 0) continue;
+          if (record.width === 0) continue;
           checkWidth(path, header, record, 'comma');
           const text = (name: Column): string => {
             const index = at.get(name);
-            return index === undefined ? '' : (record.fields[index] ?? '').trim();
+            return index === undefined ? '' : (record.field(index) ?? '').trim();
           };
           for (const required of ['session_id', 'tier', 'annotator', 'label'] as const) {
             if (text(required) === '') throw recordError(path, record, `"${required}" is empty`, at.get(required));

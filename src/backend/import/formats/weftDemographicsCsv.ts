@@ -37,9 +37,9 @@ export const weftDemographicsCsv: Importer = {
         const records = await reader.readRecords(options, 512);
         if (records.length === 0) break;
         for (const record of records) {
-          if (record.fields.length === 0) continue;
+          if (record.width === 0) continue;
           checkWidth(path, header, record, 'comma');
-          const id = (record.fields[0] ?? '').trim();
+          const id = (record.field(0) ?? '').trim();
           if (!participantIdSchema.safeParse(id).success) throw recordError(path, record, `"${id}" is not a usable participant_id`, 0);
           const earlier = participants.get(id);
           if (earlier !== undefined) throw recordError(path, record, `participant "${id}" is listed twice (first on line ${earlier})`, 0);
@@ -49,7 +49,7 @@ export const weftDemographicsCsv: Importer = {
             participantId: id,
             items: Object.fromEntries(
               items.map((name, i) => {
-                const value = (record.fields[i + 1] ?? '').trim();
+                const value = (record.field(i + 1) ?? '').trim();
                 return [name, value === '' ? null : NUMBER.test(value) ? Number(value) : value];
               }),
             ),

@@ -48,16 +48,16 @@ export const weftFaceCsv: Importer = {
         if (records.length === 0) break;
         ctx.sink.progress(reader.bytesRead);
         if (!writer.accepted) {
-          for (const record of records) if (record.fields.length > 0) writer.faceFrame(0, null, features);
+          for (const record of records) if (record.width > 0) writer.faceFrame(0, null, features);
           continue;
         }
         for (const record of records) {
-          if (record.fields.length === 0) continue;
+          if (record.width === 0) continue;
           checkWidth(path, header, record, 'comma');
           const frame = numbers.required(record, 0, 'frame');
           const t = numbers.required(record, 1, 'media_time_us');
           const present = numbers.required(record, 2, 'face_present');
-          if (present !== 0 && present !== 1) throw numbers.error(record, 2, `face_present must be 1 or 0, not "${record.fields[2] ?? ''}"`);
+          if (present !== 0 && present !== 1) throw numbers.error(record, 2, `face_present must be 1 or 0, not "${record.field(2) ?? ''}"`);
           features.fill(Number.NaN);
           features[SUCCESS] = present;
           features[FACE_COUNT] = present;
