@@ -2,31 +2,7 @@ import { WeftError } from '../../core/errors.js';
 import type { ByteSource } from './byteSource.js';
 import { frameNumbers } from './editList.js';
 import type { CodedSample, VideoIndex } from './videoIndex.js';
-
-/** Matroska element ids (matroska.org/technical/elements.html) the index needs. */
-const ID = {
-  EBML: 0x1a45dfa3,
-  DocType: 0x4282,
-  Segment: 0x18538067,
-  Info: 0x1549a966,
-  TimestampScale: 0x2ad7b1,
-  Tracks: 0x1654ae6b,
-  TrackEntry: 0xae,
-  TrackNumber: 0xd7,
-  TrackType: 0x83,
-  CodecID: 0x86,
-  CodecPrivate: 0x63a2,
-  ContentEncodings: 0x6d80,
-  Video: 0xe0,
-  PixelWidth: 0xb0,
-  PixelHeight: 0xba,
-  Cluster: 0x1f43b675,
-  Timestamp: 0xe7,
-  SimpleBlock: 0xa3,
-  BlockGroup: 0xa0,
-  Block: 0xa1,
-  ReferenceBlock: 0xfb,
-} as const;
+import { MATROSKA_ID as ID } from '../../core/media/matroskaIds.js';
 
 /** Elements that may sit in a Cluster; any other id ends a Cluster of unknown size. */
 const CLUSTER_CHILDREN = new Set([ID.Timestamp, ID.SimpleBlock, ID.BlockGroup, 0xa7, 0xab, 0x5854, 0xaf, 0xec, 0xbf]);

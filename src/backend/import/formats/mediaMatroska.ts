@@ -1,31 +1,7 @@
 import { open, type FileHandle } from 'node:fs/promises';
 import { WeftError } from '../../../core/errors.js';
 import type { MediaLayout, MediaTrack } from './mediaTracks.js';
-
-/** Matroska element ids (matroska.org/technical/elements.html) this reader needs. */
-const ID = {
-  EBML: 0x1a45dfa3,
-  DocType: 0x4282,
-  Segment: 0x18538067,
-  Info: 0x1549a966,
-  TimestampScale: 0x2ad7b1,
-  Duration: 0x4489,
-  Tracks: 0x1654ae6b,
-  TrackEntry: 0xae,
-  TrackNumber: 0xd7,
-  TrackType: 0x83,
-  CodecID: 0x86,
-  DefaultDuration: 0x23e383,
-  Video: 0xe0,
-  PixelWidth: 0xb0,
-  PixelHeight: 0xba,
-  Cluster: 0x1f43b675,
-  Timestamp: 0xe7,
-  SimpleBlock: 0xa3,
-  BlockGroup: 0xa0,
-  Block: 0xa1,
-  BlockDuration: 0x9b,
-} as const;
+import { MATROSKA_ID as ID } from '../../../core/media/matroskaIds.js';
 
 const NAMES = new Map<number, string>(Object.entries(ID).map(([name, id]) => [id, name]));
 

@@ -1,0 +1,30 @@
+/**
+ * The Matroska/WebM element IDs Weft reads (matroska.org, "Matroska Element Specification",
+ * IDs with their length marker bits), shared by the media importer and the extraction page.
+ */
+export const MATROSKA_ID = {
+  EBML: 0x1a45dfa3,
+  DocType: 0x4282,
+  Segment: 0x18538067,
+  Info: 0x1549a966,
+  TimestampScale: 0x2ad7b1,
+  Duration: 0x4489,
+  Tracks: 0x1654ae6b,
+  TrackEntry: 0xae,
+  TrackNumber: 0xd7,
+  TrackType: 0x83,
+  CodecID: 0x86,
+  CodecPrivate: 0x63a2,
+  ContentEncodings: 0x6d80,
+  DefaultDuration: 0x23e383,
+  Video: 0xe0,
+  PixelWidth: 0xb0,
+  PixelHeight: 0xba,
+  Cluster: 0x1f43b675,
+  Timestamp: 0xe7,
+  SimpleBlock: 0xa3,
+  BlockGroup: 0xa0,
+  Block: 0xa1,
+  BlockDuration: 0x9b,
+  ReferenceBlock: 0xfb,
+} as const;
