@@ -153,6 +153,32 @@ describe.skipIf(!HAVE_MODEL).each(transports)(`face.modelStatus and face.modelDo
     }
   });
 
+  it('stops a download when asked: nothing saved, nothing audited, the status still missing', async () => {
+    mirror.pace(100);
+    const progress: Progress[] = [];
+    let stop = (): void => undefined;
+    await new Promise<void>((ready) => {
+      stop = client.on((event: EventEnvelope) => {
+        if (event.name !== 'job.progress' || (event.payload as Progress).label !== FACE_MODEL_DOWNLOAD_LABEL) return;
+        const payload = event.payload as Progress;
+        progress.push(payload);
+        if (payload.cancellable === true && payload.done > 0 && progress.filter((p) => p.done > 0).length === 1) void client.call('jobs.cancel', { job_id: payload.job_id });
+      }, ready);
+    });
+    try {
+      await expect(client.call('face.modelDownload', {})).rejects.toMatchObject({ code: 'CANCELLED', message: 'The face model download was cancelled; nothing was saved' });
+      await expect.poll(() => progress.at(-1)?.phase, { timeout: 10_000 }).toBe('cancelled');
+    } finally {
+      stop();
+      mirror.pace(0);
+    }
+    expect(progress.at(-1)?.done ?? Infinity).toBeLessThan(FACE_MODEL.bytes);
+    expect(existsSync(expectedPath)).toBe(false);
+    expect(await readdir(join(dataDir, 'models'))).toEqual([]);
+    expect((await client.call('face.modelStatus', {})).state).toBe('missing');
+    expect(await auditedDownloads()).toHaveLength(auditedBefore);
+  });
+
   it('downloads the model when asked, with progress in bytes, checks it, saves it and audits the download', async () => {
     const requestsBefore = mirror.requests.length;
     const { outcome, progress } = await progressOf(client, () => client.call('face.modelDownload', {}));

@@ -32,6 +32,7 @@ interface Seen {
   readonly modelState: string | null;
   readonly result: { frames: number; faces: number; text: string };
   readonly faceRowsAfter: string;
+  readonly cancelled: { text: string; kept: number; faceRows: unknown; extractEnabled: boolean };
 }
 
 describe.skipIf(!READY)(`face model on first use and extraction from the overview, in Chromium${READY ? '' : `: skipped, needs ${MODEL}, ${VIDEO} and /usr/bin/chromium`}`, () => {
@@ -87,6 +88,18 @@ describe.skipIf(!READY)(`face model on first use and extraction from the overvie
       await page.locator('#face-features [data-testid="face-model"][data-state="verified"]').waitFor();
       const modelState = await card.getAttribute('data-state');
 
+      // Started and cancelled at once: the run stops, says what it kept, and stores nothing.
+      await extract.click();
+      await page.getByTestId('face-extraction-progress-cancel').click();
+      const cancelledNotice = page.getByTestId('face-extraction-cancelled');
+      await cancelledNotice.waitFor({ timeout: 120_000 });
+      const cancelled = {
+        text: (await cancelledNotice.textContent()) ?? '',
+        kept: Number(await cancelledNotice.getAttribute('data-done')),
+        faceRows: (await study.client.call('sql.query', { sql: `SELECT count(*) FROM face_frames` })).rows[0]?.[0],
+        extractEnabled: await extract.isEnabled(),
+      };
+
       // Every state the progress bar shows, recorded in the page as it changes.
       await page.evaluate(() => {
         const states: { done: number; total: number | null; phase: string }[] = [];
@@ -118,6 +131,7 @@ describe.skipIf(!READY)(`face model on first use and extraction from the overvie
         modelState,
         result: { frames: Number(await result.getAttribute('data-frames')), faces: Number(await result.getAttribute('data-faces')), text: (await result.textContent()) ?? '' },
         faceRowsAfter: (await faceRows.textContent()) ?? '',
+        cancelled,
       };
     });
   }, TIMEOUT);
@@ -152,13 +166,22 @@ describe.skipIf(!READY)(`face model on first use and extraction from the overvie
     expect(seen.requests.some((u) => u.endsWith('/api/face.modelDownload'))).toBe(true);
   });
 
+  it('cancels an extraction from its progress bar: the run stops, stores nothing and can be started again', () => {
+    expect(seen.cancelled.text).toMatch(/^Cancelled (before the first block of frames was saved; nothing was kept\.|at frame \d+ of 72\. The \d+ finished frames are kept)/);
+    expect(seen.cancelled.kept).toBeLessThan(VIDEO_FRAMES);
+    expect(seen.cancelled.faceRows).toBe(0);
+    expect(seen.cancelled.extractEnabled).toBe(true);
+    expect(seen.requests.some((u) => u.endsWith('/api/jobs.cancel'))).toBe(true);
+  });
+
   it('extracts face features from the registered recording, showing its progress in frames and the result', async () => {
     const withTotal = seen.progress.filter((p) => p.total !== null);
     expect(withTotal.length).toBeGreaterThan(0);
     expect(withTotal.every((p, i) => p.total === VIDEO_FRAMES && p.done <= VIDEO_FRAMES && p.done >= (withTotal[i - 1]?.done ?? 0))).toBe(true);
     expect(seen.result.frames).toBe(VIDEO_FRAMES);
-    expect(seen.result.faces).toBe(VIDEO_FRAMES);
-    expect(seen.result.text).toMatch(/^72 frames; a face in 72 of 72 frames extracted \(100\.0%\)/);
+    const processed = VIDEO_FRAMES - seen.cancelled.kept;
+    expect(seen.result.faces).toBe(processed);
+    expect(seen.result.text).toMatch(new RegExp(`^72 frames; a face in ${processed} of ${processed} frames extracted \\(100\\.0%\\)${seen.cancelled.kept > 0 ? ` \\(resumed at frame ${seen.cancelled.kept}\\)` : ''}`));
     expect(seen.faceRowsAfter).toBe(String(VIDEO_FRAMES));
     const [row] = (await study.client.call('sql.query', { sql: `SELECT count(*), count(DISTINCT stream_id) FROM face_frames WHERE session_id = 'S01'` })).rows;
     expect(row).toEqual([VIDEO_FRAMES, 1]);

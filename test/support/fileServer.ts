@@ -8,12 +8,15 @@ export interface FileServer {
   readonly requests: string[];
   /** Serves these bytes from now on. */
   serve(body: Uint8Array): void;
+  /** Waits this long between chunks from now on, like a slow connection (0: no wait). */
+  pace(ms: number): void;
   close(): Promise<void>;
 }
 
 /** A server on 127.0.0.1 that answers one path with the bytes given (a mirror of a file, for download tests); 404 elsewhere. */
 export async function startFileServer(name: string, body: Uint8Array): Promise<FileServer> {
   let current = body;
+  let pause = 0;
   const requests: string[] = [];
   const path = `/mirror/${name}`;
   const server = createServer((request, response) => {
@@ -22,11 +25,18 @@ export async function startFileServer(name: string, body: Uint8Array): Promise<F
       response.writeHead(404).end();
       return;
     }
-    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(current.length) });
+    const body = current;
+    response.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': String(body.length) });
     // Several writes, as a real download arrives in chunks.
     const chunk = 256 << 10;
-    for (let start = 0; start < current.length; start += chunk) response.write(current.subarray(start, start + chunk));
-    response.end();
+    const send = async (): Promise<void> => {
+      for (let start = 0; start < body.length && !response.destroyed; start += chunk) {
+        response.write(body.subarray(start, start + chunk));
+        if (pause > 0) await new Promise((resolve) => setTimeout(resolve, pause));
+      }
+      response.end();
+    };
+    void send();
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
@@ -35,6 +45,9 @@ export async function startFileServer(name: string, body: Uint8Array): Promise<F
     requests,
     serve: (next) => {
       current = next;
+    },
+    pace: (ms) => {
+      pause = ms;
     },
     close: () =>
       new Promise<void>((resolve) => {

@@ -8,6 +8,7 @@ import { runFaceJobInStudy, type FaceJobResult } from '../face/job.js';
 import { FACE_MODEL, faceModelUrl, inspectFaceModel, resolveFaceModel } from '../face/model.js';
 import { LiveCaptures } from '../face/live.js';
 import { downloadConfiguredFaceModel } from '../face/setup.js';
+import type { RunningJobs } from '../jobs/cancellation.js';
 import { appendAudit } from '../store/audit.js';
 import type { ExtractionPageHost } from '../face/pageHost.js';
 import type { Study } from '../store/study.js';
@@ -69,7 +70,7 @@ async function modelStatus(): Promise<FaceModelStatus> {
 }
 
 /** Face extraction from recordings and live webcam capture over one open study. */
-export function createFaceHandlers(study: Study, handlers: () => Handlers, options: FaceHandlerOptions = {}): FaceHandlers {
+export function createFaceHandlers(study: Study, handlers: () => Handlers, jobs: RunningJobs, options: FaceHandlerOptions = {}): FaceHandlers {
   const live = new LiveCaptures(study);
   // Two windows asking at once share one download: both would write the same file.
   let downloading: Promise<FaceModelDownloadResult> | null = null;
@@ -84,7 +85,7 @@ export function createFaceHandlers(study: Study, handlers: () => Handlers, optio
     return { path: model.path, sha256: model.sha256, bytes: model.bytes, downloaded: model.downloaded, url: model.url };
   };
   return {
-    'face.extract': async (input, ctx) => {
+    'face.extract': jobs.cancellable(async (input, ctx) => {
       const job = await runFaceJobInStudy(study, clientFor(handlers, ctx), {
         // A relative path is inside the study folder, as the media view lists recordings Weft keeps there.
         videoPath: resolve(study.dir, input.video_path),
@@ -102,15 +103,15 @@ export function createFaceHandlers(study: Study, handlers: () => Handlers, optio
       });
       ctx.events.emit('study.changed', { reason: 'face features extracted' });
       return resultOf(job);
-    },
+    }),
     'face.model': async () => new Uint8Array(await readFile((await resolveFaceModel()).path)),
     'face.modelStatus': async () => modelStatus(),
-    'face.modelDownload': async (_input, ctx) => {
+    'face.modelDownload': jobs.cancellable(async (_input, ctx) => {
       downloading ??= download(ctx).finally(() => {
         downloading = null;
       });
       return downloading;
-    },
+    }),
     'face.liveStart': async (input, ctx) => live.start(clientFor(handlers, ctx), input.participant_id, input.session_id, Math.round(input.session_time_s * 1e6)),
     'face.liveAppend': async (input, ctx) => {
       const status = await live.append(clientFor(handlers, ctx), ctx.actor, input.live_id, input.rows);

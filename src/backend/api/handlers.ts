@@ -6,6 +6,7 @@ import { MODALITIES, type Modality } from '../../core/study/modalities.js';
 import { parseIsoInstant } from '../../core/study/instants.js';
 import { readerToArrowIpc } from '../arrow.js';
 import { runImport } from '../import/job.js';
+import { RunningJobs } from '../jobs/cancellation.js';
 import { createFaceHandlers, type FaceHandlerOptions } from './faceHandlers.js';
 import { createModelHandlers } from './modelHandlers.js';
 import { alignClocks, type MarkerStream } from '../clock/align.js';
@@ -87,10 +88,12 @@ function toStream(row: JsonRow) {
 /** The one implementation of the API contract, over one open study. */
 export function createHandlers(study: Study, face: FaceHandlerOptions = {}): Handlers {
   const read = <T>(fn: (conn: Connection) => Promise<T>): Promise<T> => study.db.read(fn);
+  const jobs = new RunningJobs();
 
   const handlers: Handlers = {
     ...createModelHandlers(study),
-    ...createFaceHandlers(study, () => handlers, face),
+    ...createFaceHandlers(study, () => handlers, jobs, face),
+    'jobs.cancel': async (input) => ({ cancelled: jobs.cancel(input.job_id) }),
     'study.info': async () => study.info(),
 
     'study.status': async () =>
@@ -355,7 +358,7 @@ export function createHandlers(study: Study, face: FaceHandlerOptions = {}): Han
         return rows.map(auditRowToEntry);
       }),
 
-    'session.import': async (input, ctx) => {
+    'session.import': jobs.cancellable(async (input, ctx) => {
       let sessionStartUs: number | undefined;
       if (input.session_start !== undefined) {
         const parsed = parseIsoInstant(input.session_start);
@@ -384,7 +387,7 @@ export function createHandlers(study: Study, face: FaceHandlerOptions = {}): Han
         summary.erasures.push(await eraseParticipant(study, participantId, { actor: ctx.actor, reason: 'withdrawal recorded in a consent export', events: ctx.events }));
       }
       return summary;
-    },
+    }),
 
     'clock.align': async (input, ctx) => {
       const side = (s: (typeof input)['reference']): MarkerStream => ({

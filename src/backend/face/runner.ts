@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { availableParallelism } from 'node:os';
-import type { EventSink } from '../../core/api/events.js';
+import type { EventSink, JobPhase } from '../../core/api/events.js';
 import { FACE_EXTRACTION_LABEL } from '../../core/api/faceSchemas.js';
 import { WeftError } from '../../core/errors.js';
 import { DEFAULT_EXTRACTION_OPTIONS, type ExtractionEvent, type ExtractionOptions, type ExtractionPlan } from '../../core/face/extraction.js';
@@ -114,9 +114,13 @@ export async function extractFaceFeatures(request: FaceExtractionRequest): Promi
       let plan: ExtractionPlan | null = null;
       let faces = 0;
 
-      const outcome = new RunOutcome(request.stallTimeoutMs ?? DEFAULT_STALL_MS, request.signal, () => new WeftError('CANCELLED', `Face extraction cancelled at frame ${out.nextFrame}; run the same command with --resume to continue from there`));
-      const progress = (done: number, phase: 'running' | 'done' = 'running'): void => {
-        request.events?.emit('job.progress', { job_id: jobId, label: FACE_EXTRACTION_LABEL, phase, done, total: plan?.frames ?? null, unit: 'frames' });
+      const outcome = new RunOutcome(request.stallTimeoutMs ?? DEFAULT_STALL_MS, request.signal, () =>
+          new WeftError('CANCELLED', `Face extraction cancelled at frame ${out.nextFrame}; the finished frames are kept, and extracting again with resume (weft extract-face --resume, or Extract in the app) continues from there`, {
+            details: { resume_from: out.nextFrame },
+          }),
+      );
+      const progress = (done: number, phase: JobPhase = 'running', message?: string): void => {
+        request.events?.emit('job.progress', { job_id: jobId, label: FACE_EXTRACTION_LABEL, phase, done, total: plan?.frames ?? null, unit: 'frames', ...(message === undefined ? {} : { message }) });
       };
 
       const onEvent = async (event: ExtractionEvent): Promise<void> => {
@@ -168,6 +172,8 @@ export async function extractFaceFeatures(request: FaceExtractionRequest): Promi
       } catch (error) {
         // A run that failed before writing a frame leaves nothing to resume.
         if (out.nextFrame === 0) await out.discard();
+        const cancelled = error instanceof WeftError && error.code === 'CANCELLED';
+        progress(out.nextFrame, cancelled ? 'cancelled' : 'failed', error instanceof Error ? error.message : String(error));
         throw error;
       } finally {
         outcome.dispose();

@@ -322,6 +322,11 @@ export const contract = {
     output: faceLiveStatusSchema,
     mutates: true,
   }),
+  'jobs.cancel': method({
+    summary: "Stop a running job by the job_id of its job.progress events (those marked cancellable: an import, a face extraction, the face model download); its call ends with a CANCELLED error and leaves the study as it was (a face extraction keeps its finished frames for face.extract with resume). false when no such job is running.",
+    input: z.object({ job_id: z.string().min(1).max(100) }).strict(),
+    output: z.object({ cancelled: z.boolean() }).strict(),
+  }),
   'sql.query': method({
     summary: 'A read-only SELECT over the documented views (docs/schema.md).',
     input: z

@@ -10,12 +10,15 @@ export const eventContract = {
     total: z.number().nonnegative().nullable(),
     unit: z.string(),
     message: z.string().optional(),
+    /** While true, `jobs.cancel` with this job_id stops the job. */
+    cancellable: z.boolean().optional(),
   }),
   'study.changed': z.object({ reason: z.string() }),
 } as const;
 
 export type EventName = keyof typeof eventContract;
 export type EventPayload<E extends EventName> = z.output<(typeof eventContract)[E]>;
+export type JobPhase = EventPayload<'job.progress'>['phase'];
 
 export interface EventEnvelope<E extends EventName = EventName> {
   readonly seq: number;

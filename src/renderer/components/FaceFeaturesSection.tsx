@@ -4,7 +4,7 @@ import { FACE_EXTRACTION_LABEL, type FaceExtractResult, type FaceModelStatus } f
 import type { Stream } from '../../core/api/schemas.js';
 import { useAction } from '../useAction.js';
 import { describeActionError, type ActionError } from '../view/errors.js';
-import { RECORDINGS_SQL, buildRecordingRows, extractionSummary, type RecordingRow } from '../view/faceFeatures.js';
+import { RECORDINGS_SQL, buildRecordingRows, cancelledText, extractionSummary, type RecordingRow } from '../view/faceFeatures.js';
 import { formatCount, formatDuration, plural } from '../view/format.js';
 import { FaceModelCard } from './FaceModelCard.js';
 import { FormError } from './FormError.js';
@@ -28,8 +28,9 @@ export function FaceFeaturesSection({ client, streams }: FaceFeaturesSectionProp
   const [loadError, setLoadError] = useState<ActionError | null>(null);
   const [modelReady, setModelReady] = useState(false);
   const [target, setTarget] = useState<RecordingRow | null>(null);
-  const { progress, follow } = useJobProgress(client, FACE_EXTRACTION_LABEL);
-  const extraction = useAction((recording: RecordingRow): Promise<FaceExtractResult> => follow(() => client.call('face.extract', { video_path: recording.path })));
+  const job = useJobProgress(client, FACE_EXTRACTION_LABEL);
+  // With resume, a run that was cancelled or crashed continues from its last finished frame.
+  const extraction = useAction((recording: RecordingRow): Promise<FaceExtractResult> => job.follow(() => client.call('face.extract', { video_path: recording.path, resume: true })));
 
   useEffect(() => {
     let current = true;
@@ -112,7 +113,7 @@ export function FaceFeaturesSection({ client, streams }: FaceFeaturesSectionProp
           <h3>
             {extraction.pending ? 'Extracting face features from' : 'Face features from'} {target.name}
           </h3>
-          {extraction.pending ? <JobProgressBar progress={progress} waiting="Starting the browser and loading the model…" testId="face-extraction-progress" /> : null}
+          {extraction.pending ? <JobProgressBar job={job} waiting="Starting the browser and loading the model…" testId="face-extraction-progress" /> : null}
           {extraction.result === null ? null : (
             <p data-testid="face-extraction-result" data-frames={extraction.result.frames} data-faces={extraction.result.faces_this_run}>
               {extractionSummary(extraction.result).text}
@@ -125,7 +126,13 @@ export function FaceFeaturesSection({ client, streams }: FaceFeaturesSectionProp
               ))}
             </ul>
           )}
-          <FormError error={extraction.error} what="Face features could not be extracted" />
+          {extraction.error?.code === 'CANCELLED' ? (
+            <p class="notice" role="status" data-testid="face-extraction-cancelled" data-done={job.progress?.done ?? 0}>
+              {cancelledText(job.progress)}
+            </p>
+          ) : (
+            <FormError error={extraction.error} what="Face features could not be extracted" />
+          )}
         </div>
       )}
     </Section>

@@ -21,7 +21,7 @@ interface FaceModelCardProps {
 export function FaceModelCard({ client, onStatus }: FaceModelCardProps) {
   const [status, setStatus] = useState<FaceModelStatus | null>(null);
   const [statusError, setStatusError] = useState<ActionError | null>(null);
-  const { progress, follow } = useJobProgress(client, FACE_MODEL_DOWNLOAD_LABEL);
+  const job = useJobProgress(client, FACE_MODEL_DOWNLOAD_LABEL);
 
   const check = useCallback(async (): Promise<void> => {
     try {
@@ -39,7 +39,7 @@ export function FaceModelCard({ client, onStatus }: FaceModelCardProps) {
   }, [check]);
 
   const download = useAction(async () => {
-    const result = await follow(() => client.call('face.modelDownload', {}));
+    const result = await job.follow(() => client.call('face.modelDownload', {}));
     await check();
     return result;
   });
@@ -95,7 +95,7 @@ export function FaceModelCard({ client, onStatus }: FaceModelCardProps) {
       <button type="button" class="button button--primary" disabled={download.pending} onClick={() => void download.run(undefined)}>
         {download.pending ? 'Downloading…' : 'Download the face model'}
       </button>
-      {download.pending ? <JobProgressBar progress={progress} waiting="Connecting…" testId="face-model-progress" /> : null}
+      {download.pending ? <JobProgressBar job={job} waiting="Connecting…" testId="face-model-progress" /> : null}
       <FormError error={download.error} what="The face model could not be downloaded" />
     </div>
   );

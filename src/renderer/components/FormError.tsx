@@ -9,6 +9,14 @@ interface FormErrorProps {
 /** The API's refusal as it gave it: code, message, and each input it named. */
 export function FormError({ error, what }: FormErrorProps) {
   if (error === null) return null;
+  if (error.code === 'CANCELLED') {
+    // Stopped because the user asked: said plainly, not as a failure.
+    return (
+      <p class="notice" role="status" data-error-code={error.code}>
+        {error.message}
+      </p>
+    );
+  }
   return (
     <div class="form-error" role="alert" data-error-code={error.code}>
       <p class="form-error__title">{what}.</p>

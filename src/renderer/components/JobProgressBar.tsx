@@ -6,8 +6,17 @@ import { progressText, type JobProgress } from '../view/faceFeatures.js';
  * Runs a long call while following its `job.progress` events (those with `label`): the events
  * start to arrive before the call returns, so the subscription is made, and ready, first.
  */
-export function useJobProgress(client: WeftClient, label: string): { readonly progress: JobProgress | null; readonly follow: <T>(call: () => Promise<T>) => Promise<T> } {
+export interface FollowedJob {
+  readonly progress: JobProgress | null;
+  readonly follow: <T>(call: () => Promise<T>) => Promise<T>;
+  /** Asks the backend to stop the job (jobs.cancel); the call then ends with a CANCELLED error. */
+  readonly cancel: () => void;
+  readonly cancelling: boolean;
+}
+
+export function useJobProgress(client: WeftClient, label: string): FollowedJob {
   const [progress, setProgress] = useState<JobProgress | null>(null);
+  const [cancelling, setCancelling] = useState(false);
   const mounted = useRef(true);
   useEffect(
     () => () => {
@@ -18,6 +27,7 @@ export function useJobProgress(client: WeftClient, label: string): { readonly pr
   const follow = useCallback(
     async <T,>(call: () => Promise<T>): Promise<T> => {
       setProgress(null);
+      setCancelling(false);
       let stop = (): void => undefined;
       await new Promise<void>((ready) => {
         stop = client.on((event) => {
@@ -34,24 +44,38 @@ export function useJobProgress(client: WeftClient, label: string): { readonly pr
     },
     [client, label],
   );
-  return { progress, follow };
+  const jobId = progress?.cancellable === true ? progress.job_id : null;
+  const cancel = useCallback(() => {
+    if (jobId === null) return;
+    setCancelling(true);
+    // A job that finished meanwhile answers false; the call's own result then says how it ended.
+    client.call('jobs.cancel', { job_id: jobId }).catch(() => mounted.current && setCancelling(false));
+  }, [client, jobId]);
+  return { progress, follow, cancel, cancelling };
 }
 
 interface JobProgressBarProps {
-  readonly progress: JobProgress | null;
+  /** The job followed with useJobProgress; a Cancel button shows while the backend says it can stop. */
+  readonly job: FollowedJob;
   /** Shown before the first event: "Starting…". */
   readonly waiting: string;
   readonly testId: string;
 }
 
-export function JobProgressBar({ progress, waiting, testId }: JobProgressBarProps) {
+export function JobProgressBar({ job, waiting, testId }: JobProgressBarProps) {
+  const { progress, cancelling } = job;
   const total = progress?.total ?? null;
   return (
     <div class="job-progress" data-testid={testId} data-done={progress?.done ?? 0} data-total={total ?? ''} data-phase={progress?.phase ?? 'waiting'}>
       {progress === null || total === null || total === 0 ? <progress /> : <progress value={Math.min(progress.done, total)} max={total} />}
       <span class="job-progress__text" role="status" aria-live="polite">
-        {progress === null ? waiting : progressText(progress)}
+        {progress === null ? waiting : cancelling ? `${progressText(progress)}, stopping…` : progressText(progress)}
       </span>
+      {progress?.cancellable === true ? (
+        <button type="button" class="button button--small" data-testid={`${testId}-cancel`} disabled={cancelling} onClick={job.cancel}>
+          {cancelling ? 'Cancelling…' : 'Cancel'}
+        </button>
+      ) : null}
     </div>
   );
 }

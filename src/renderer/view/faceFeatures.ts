@@ -71,6 +71,14 @@ export function progressText(progress: JobProgress): string {
   return `${done} of ${formatCount(progress.total, 'en-US')} ${progress.unit} (${Math.floor(share * 100)}%)`;
 }
 
+/** What the face-features section says after the user cancelled an extraction. */
+export function cancelledText(progress: JobProgress | null): string {
+  const done = progress?.done ?? 0;
+  if (done === 0) return 'Cancelled before the first block of frames was saved; nothing was kept.';
+  const of = progress?.total === null || progress?.total === undefined ? '' : ` of ${formatCount(progress.total, 'en-US')}`;
+  return `Cancelled at frame ${formatCount(done, 'en-US')}${of}. The ${formatCount(done, 'en-US')} finished frames are kept: extracting this recording again continues from there.`;
+}
+
 /** What the model card says about the file at the configured place. */
 export function modelStateText(status: FaceModelStatus): string {
   switch (status.state) {

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, readFile, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { EventPayload, EventSink } from '../../../src/core/api/events.js';
 import { extractionJobSchema, type ExtractionEvent, type ExtractionJob, type ExtractionPlan } from '../../../src/core/face/extraction.js';
 import { Workspace } from '../../../src/backend/workspace.js';
 import { createClient } from '../../../src/core/api/client.js';
@@ -199,8 +200,16 @@ describe('the runner on a page host', () => {
       await playFrames(page, 6, 2, 1);
       controller.abort();
     });
-    await expect(extractFaceFeatures({ ...base, outPath: out(), pageHost: host, signal: controller.signal })).rejects.toMatchObject({ code: 'CANCELLED', message: /--resume/ });
+    const progress: EventPayload<'job.progress'>[] = [];
+    const events: EventSink = { emit: (name, payload) => name === 'job.progress' && progress.push(payload as EventPayload<'job.progress'>) };
+    await expect(extractFaceFeatures({ ...base, outPath: out(), pageHost: host, signal: controller.signal, events })).rejects.toMatchObject({
+      code: 'CANCELLED',
+      message: /cancelled at frame 2; .*--resume/,
+      details: { resume_from: 2 },
+    });
     expect(host.open()).toBe(0);
+    // The job ends with a cancelled event at the frames saved, not at those merely computed.
+    expect(progress.at(-1)).toMatchObject({ phase: 'cancelled', done: 2, total: 6, unit: 'frames' });
   });
 });
 
