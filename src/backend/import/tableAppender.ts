@@ -138,16 +138,22 @@ const encoder = new TextEncoder();
 
 /**
  * VARCHAR and JSON. A string of up to 12 UTF-8 bytes lives inside its 16-byte string_t, so it
- * is written into the buffer here; a longer one needs DuckDB's string heap and is assigned by
- * a native call after the buffer is copied. A column that holds one long string on every row
- * of the chunk (a session id) becomes a constant vector: one native call for the chunk.
+ * is written into the buffer here. Longer ones are encoded one after another into `heap`, which
+ * goes to DuckDB's string heap for the vector in one native call (assigned to row 0 for a moment);
+ * each long row's string_t then points into that copy: length, 4-byte prefix, address. The copy
+ * lives in the vector's own string buffer until the chunk is appended, which copies the strings
+ * into the table. A column that holds one long string on every row of the chunk (a session id)
+ * becomes a constant vector: one native call for the chunk.
  */
 class VarCharBuffer implements ColumnBuffer {
   private readonly bytes = new Uint8Array(BATCH_ROWS * STRING_T_BYTES);
-  private readonly lengths = new Uint32Array(this.bytes.buffer);
+  private readonly words = new Uint32Array(this.bytes.buffer);
   private readonly validity = new Validity();
-  private longRows: number[] = [];
-  private longValues: string[] = [];
+  private heap = new Uint8Array(64 * 1024);
+  private heapUsed = 0;
+  private readonly longRows = new Uint32Array(BATCH_ROWS);
+  private readonly longOffsets = new Uint32Array(BATCH_ROWS);
+  private longCount = 0;
   /** The value of every row so far, while all rows hold the same long string; null once they differ. */
   private same: string | null | undefined;
 
@@ -161,8 +167,7 @@ class VarCharBuffer implements ColumnBuffer {
     }
     const text = typeof v === 'string' ? v : JSON.stringify(v);
     if (!this.inline(text, slot)) {
-      this.longRows.push(row);
-      this.longValues.push(text);
+      this.addLong(row, slot, text);
       this.same = row === 0 ? text : this.same === text ? text : null;
     } else {
       this.same = null;
@@ -184,33 +189,64 @@ class VarCharBuffer implements ColumnBuffer {
       bytes[slot + 4 + i] = c;
     }
     if (ascii) {
-      this.lengths[slot >>> 2] = text.length;
+      this.words[slot >>> 2] = text.length;
       return true;
     }
     const encoded = encoder.encode(text);
     if (encoded.length > INLINE_BYTES) return false;
     bytes.fill(0, slot, slot + STRING_T_BYTES);
     bytes.set(encoded, slot + 4);
-    this.lengths[slot >>> 2] = encoded.length;
+    this.words[slot >>> 2] = encoded.length;
     return true;
   }
 
+  /** Encodes a string of more than 12 bytes onto the heap; its slot gets length and prefix now, the address in copyTo. */
+  private addLong(row: number, slot: number, text: string): void {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
+    const room = text.length * 3;
+    if (this.heapUsed + room > this.heap.length) {
+      const grown = new Uint8Array(Math.max(this.heap.length * 2, this.heapUsed + room));
+      grown.set(this.heap.subarray(0, this.heapUsed));
+      this.heap = grown;
+    }
+    const offset = this.heapUsed;
+    const { written } = encoder.encodeInto(text, this.heap.subarray(offset));
+    this.heapUsed = offset + written;
+    this.words[slot >>> 2] = written;
+    this.bytes.set(this.heap.subarray(offset, offset + 4), slot + 4);
+    this.longRows[this.longCount] = row;
+    this.longOffsets[this.longCount] = offset;
+    this.longCount += 1;
+  }
+
   copyTo(vector: duckdb.Vector, rows: number): void {
-    if (typeof this.same === 'string' && this.longRows.length === rows) {
+    if (typeof this.same === 'string' && this.longCount === rows) {
       duckdb.vector_reference_value(vector, duckdb.create_varchar(this.same));
       return;
     }
-    duckdb.copy_data_to_vector(vector, 0, this.bytes.buffer, 0, rows * STRING_T_BYTES);
-    for (let i = 0; i < this.longRows.length; i += 1) {
-      duckdb.vector_assign_string_element(vector, this.longRows[i] as number, this.longValues[i] as string);
+    if (this.longCount > 0) {
+      duckdb.vector_assign_string_element_len(vector, 0, this.heap.subarray(0, this.heapUsed));
+      // Row 0's string_t now points at DuckDB's copy of the heap; little-endian, as on every platform DuckDB's Node package ships for.
+      const entry = duckdb.vector_get_data(vector, STRING_T_BYTES);
+      const address = new DataView(entry.buffer, entry.byteOffset, STRING_T_BYTES);
+      const low = address.getUint32(8, true);
+      const high = address.getUint32(12, true);
+      const words = this.words;
+      for (let i = 0; i < this.longCount; i += 1) {
+        const word = ((this.longRows[i] as number) * STRING_T_BYTES) >>> 2;
+        const sum = low + (this.longOffsets[i] as number);
+        words[word + 2] = sum >>> 0;
+        words[word + 3] = sum >= TWO_32 ? high + 1 : high;
+      }
     }
+    duckdb.copy_data_to_vector(vector, 0, this.bytes.buffer, 0, rows * STRING_T_BYTES);
     this.validity.copyTo(vector);
   }
 
   reset(): void {
     this.validity.reset();
-    this.longRows = [];
-    this.longValues = [];
+    this.longCount = 0;
+    this.heapUsed = 0;
     this.same = undefined;
   }
 }

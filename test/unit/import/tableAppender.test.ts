@@ -181,4 +181,33 @@ describe('TableAppender writes values that read back exactly', () => {
       expect(row['attempt']).toBe(i % 2 === 0 && i !== 0 ? -i : i);
     });
   });
+
+  it("keeps long strings exact when a chunk's strings outgrow the first heap, with NULL in row 0 and a very long value", async () => {
+    // Every row a different long string (several chunks' worth of ~0.5 kB JSON-like text, multi-byte
+    // characters at the prefix boundary), one of 300 kB, and NULLs (row 0 of a chunk among them).
+    const count = 2048 * 3 + 17;
+    const texts = Array.from({ length: count }, (_, i) => (i % 2048 === 0 ? null : i === 2500 ? `é${'long '.repeat(60_000)}end` : `${i % 3 === 0 ? 'éé' : 'ab'}${String(i).padStart(6, '0')} ${'{"kc":"Fractions 分数","cf":"x"} '.repeat(1 + (i % 16))}🧮`));
+    await study.workspace.study.db.write(async (conn) => {
+      const appender = await TableAppender.open(conn, 'events');
+      texts.forEach((text, i) => appender.append([40, 'S-heap', i, null, 'long', text, null, null, null, null, null, null, null, i, null, text === null ? null : { text }]));
+      appender.close();
+    });
+    const got = await study.workspace.study.db.read((conn) =>
+      conn.all(`SELECT label, octet_length(encode(label)) AS bytes, CAST(attributes AS VARCHAR) AS attributes FROM weft.events WHERE stream_id = 40 ORDER BY t_us`),
+    );
+    expect(got).toHaveLength(count);
+    const utf8 = new TextEncoder();
+    got.forEach((row, i) => {
+      const text = texts[i] ?? null;
+      expect(row['label']).toBe(text);
+      expect(row['bytes']).toBe(text === null ? null : utf8.encode(text).length);
+      expect(row['attributes'] === null ? null : JSON.parse(row['attributes'] as string)).toEqual(text === null ? null : { text });
+    });
+    // Comparisons and sorting read the 4-byte prefix DuckDB keeps beside the address: both must be right.
+    const sorted = await study.workspace.study.db.read((conn) => conn.all(`SELECT label FROM weft.events WHERE stream_id = 40 AND label IS NOT NULL ORDER BY label`));
+    const expected = texts.filter((t): t is string => t !== null).sort((a, b) => Buffer.compare(Buffer.from(a), Buffer.from(b)));
+    expect(sorted.map((r) => r['label'])).toEqual(expected);
+    const probe = texts[4097] as string;
+    expect(await study.workspace.study.db.read((conn) => conn.scalar(`SELECT count(*) FROM weft.events WHERE stream_id = 40 AND label = $probe AND starts_with(label, $head)`, { probe, head: probe.slice(0, 3) }))).toBe(1);
+  });
 });
