@@ -1,13 +1,13 @@
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir } from 'node:fs/promises';
 import { join } from 'node:path';
 import { tableFromIPC } from 'apache-arrow';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type WeftClient } from '../../src/core/api/client.js';
+import type { WeftClient } from '../../src/core/api/client.js';
 import type { MethodName } from '../../src/core/api/contract.js';
 import type { EventEnvelope } from '../../src/core/api/events.js';
-import { createHttpTransport, type FetchLike } from '../../src/core/api/http.js';
 import { WeftError } from '../../src/core/errors.js';
-import { startServer, type RunningServer } from '../../src/server/httpServer.js';
+import type { RunningServer } from '../../src/server/httpServer.js';
+import { httpClient, serveStudyApi } from '../support/httpApi.js';
 import { sessionRows, writeConsentCsv, writeFaceCsv, writeTransactions } from '../support/fixtures.js';
 import { createTestStudy, type TestStudy } from '../support/study.js';
 
@@ -20,9 +20,6 @@ beforeAll(async () => {
   study = await createTestStudy({ name: 'Contract study' });
   sources = join(study.root, 'sources');
   await mkdir(sources);
-  const renderer = join(study.root, 'renderer');
-  await mkdir(renderer);
-  await writeFile(join(renderer, 'index.html'), '<!doctype html><title>Weft</title>');
   files.consent = await writeConsentCsv(sources, [{ id: 'P01' }, { id: 'P02' }, { id: 'P03', refuse: ['video', 'face_features'] }, { id: 'P04', withdrawn: '2026-02-20' }]);
   files.tx = await writeTransactions(sources, [
     ...sessionRows('P01', 'S01', 'A', '2026-02-03T14:00:00Z', 12),
@@ -33,7 +30,7 @@ beforeAll(async () => {
   files.face = await writeFaceCsv(sources, 90);
   await study.client.call('session.import', { files: [files.consent, files.tx] });
   await study.client.call('session.import', { files: [files.face], participant_id: 'P01', session_id: 'S01', clock_offset_s: 2 });
-  server = await startServer({ handlers: study.workspace.handlers, hub: study.workspace.hub, rendererDir: `${renderer}/`, actor: 'browser', port: 0 });
+  server = await serveStudyApi(study);
 });
 
 afterAll(async () => {
@@ -41,11 +38,9 @@ afterAll(async () => {
   await study.close();
 });
 
-const nodeFetch: FetchLike = (url, init) => fetch(url, init);
-
 const transports: [string, () => WeftClient][] = [
   ['in-process', () => study.client],
-  ['HTTP', () => createClient(createHttpTransport({ baseUrl: server.url, token: server.token, fetch: nodeFetch }))],
+  ['HTTP', () => httpClient(server)],
 ];
 
 async function failure(promise: Promise<unknown>): Promise<WeftError> {

@@ -4,13 +4,13 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createClient, type WeftClient } from '../../src/core/api/client.js';
+import type { WeftClient } from '../../src/core/api/client.js';
 import type { EventEnvelope, EventPayload } from '../../src/core/api/events.js';
 import { FACE_MODEL_DOWNLOAD_LABEL } from '../../src/core/api/faceSchemas.js';
-import { createHttpTransport } from '../../src/core/api/http.js';
 import { FACE_MODEL } from '../../src/backend/face/model.js';
-import { startServer, type RunningServer } from '../../src/server/httpServer.js';
+import type { RunningServer } from '../../src/server/httpServer.js';
 import { guardNodeConnections } from '../support/egress.js';
+import { httpClient, serveStudyApi } from '../support/httpApi.js';
 import { startFileServer, type FileServer } from '../support/fileServer.js';
 import { SHARED } from '../support/paths.js';
 import { createTestStudy, type TestStudy } from '../support/study.js';
@@ -34,10 +34,7 @@ beforeAll(async () => {
   official = HAVE_MODEL ? new Uint8Array(await readFile(MODEL)) : new Uint8Array();
   study = await createTestStudy({ name: 'Face model study' });
   mirror = await startFileServer(FACE_MODEL.name, official);
-  const renderer = join(study.root, 'renderer');
-  await mkdir(renderer);
-  await writeFile(join(renderer, 'index.html'), '<!doctype html><title>Weft</title>');
-  server = await startServer({ handlers: study.workspace.handlers, hub: study.workspace.hub, rendererDir: `${renderer}/`, actor: 'browser', port: 0 });
+  server = await serveStudyApi(study);
 });
 
 afterAll(async () => {
@@ -80,7 +77,7 @@ async function auditedDownloads(): Promise<unknown[][]> {
 
 const transports: [string, () => WeftClient][] = [
   ['in-process', () => study.client],
-  ['HTTP', () => createClient(createHttpTransport({ baseUrl: server.url, token: server.token, fetch: (url, init) => fetch(url, init) }))],
+  ['HTTP', () => httpClient(server)],
 ];
 
 describe.skipIf(!HAVE_MODEL).each(transports)(`face.modelStatus and face.modelDownload over the %s transport${HAVE_MODEL ? '' : `: skipped, needs ${MODEL}`}`, (name, makeClient) => {

@@ -1,11 +1,9 @@
-import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createClient, type WeftClient } from '../../src/core/api/client.js';
+import type { WeftClient } from '../../src/core/api/client.js';
 import type { EventEnvelope, EventPayload } from '../../src/core/api/events.js';
-import { createHttpTransport } from '../../src/core/api/http.js';
-import { startServer, type RunningServer } from '../../src/server/httpServer.js';
+import type { RunningServer } from '../../src/server/httpServer.js';
 import { snapshot } from '../support/files.js';
+import { httpClient, serveStudyApi } from '../support/httpApi.js';
 import { HAVE_REALDATA, SKIP_REALDATA_REASON, realdata } from '../support/paths.js';
 import { SECONDARY, createTestStudy, type TestStudy } from '../support/study.js';
 
@@ -20,10 +18,7 @@ let server: RunningServer;
 // Each transport gets a fresh study: the file must not be a duplicate there.
 beforeEach(async () => {
   study = await createTestStudy({ dataBasis: SECONDARY });
-  const renderer = join(study.root, 'renderer');
-  await mkdir(renderer);
-  await writeFile(join(renderer, 'index.html'), '<!doctype html><title>Weft</title>');
-  server = await startServer({ handlers: study.workspace.handlers, hub: study.workspace.hub, rendererDir: `${renderer}/`, actor: 'browser', port: 0 });
+  server = await serveStudyApi(study);
 });
 
 afterEach(async () => {
@@ -33,7 +28,7 @@ afterEach(async () => {
 
 const transports: [string, () => WeftClient][] = [
   ['in-process', () => study.client],
-  ['HTTP', () => createClient(createHttpTransport({ baseUrl: server.url, token: server.token, fetch: (url, init) => fetch(url, init) }))],
+  ['HTTP', () => httpClient(server)],
 ];
 
 async function rowCounts(): Promise<unknown[][]> {
