@@ -156,6 +156,7 @@ class VarCharBuffer implements ColumnBuffer {
   private longCount = 0;
   /** The value of every row so far, while all rows hold the same long string; null once they differ. */
   private same: string | null | undefined;
+  private lastLong: string | undefined;
 
   set(row: number, v: unknown): void {
     const slot = row * STRING_T_BYTES;
@@ -200,8 +201,21 @@ class VarCharBuffer implements ColumnBuffer {
     return true;
   }
 
-  /** Encodes a string of more than 12 bytes onto the heap; its slot gets length and prefix now, the address in copyTo. */
+  /**
+   * Encodes a string of more than 12 bytes onto the heap; its slot gets length and prefix now, the
+   * address in copyTo. A string equal to the previous long one of the column shares its bytes.
+   */
   private addLong(row: number, slot: number, text: string): void {
+    if (text === this.lastLong && this.longCount > 0) {
+      const previous = ((this.longRows[this.longCount - 1] as number) * STRING_T_BYTES) >>> 2;
+      this.words[slot >>> 2] = this.words[previous] as number;
+      this.words[(slot >>> 2) + 1] = this.words[previous + 1] as number;
+      this.longRows[this.longCount] = row;
+      this.longOffsets[this.longCount] = this.longOffsets[this.longCount - 1] as number;
+      this.longCount += 1;
+      return;
+    }
+    this.lastLong = text;
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
     const room = text.length * 3;
     if (this.heapUsed + room > this.heap.length) {
@@ -248,6 +262,7 @@ class VarCharBuffer implements ColumnBuffer {
     this.longCount = 0;
     this.heapUsed = 0;
     this.same = undefined;
+    this.lastLong = undefined;
   }
 }
 

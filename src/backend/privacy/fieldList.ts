@@ -15,7 +15,7 @@ async function collectedFields(conn: Connection, fields: readonly { field: strin
     });
   }
   const present = await conn.all(
-    `SELECT DISTINCT 'events.attributes.' || k.key AS field FROM weft.events e, unnest(json_keys(e.attributes)) AS k(key) WHERE json_type(e.attributes) = 'OBJECT'
+    `SELECT DISTINCT 'events.attributes.' || unnest(keys) AS field FROM (SELECT DISTINCT json_keys(attributes) AS keys FROM weft.events WHERE attributes IS NOT NULL)
      UNION SELECT DISTINCT 'signals.' || name FROM weft.signals
      UNION SELECT DISTINCT 'participants.attributes.' || k.key FROM weft.participants p, unnest(json_keys(p.attributes)) AS k(key) WHERE json_type(p.attributes) = 'OBJECT'`,
   );

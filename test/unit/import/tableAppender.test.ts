@@ -182,6 +182,25 @@ describe('TableAppender writes values that read back exactly', () => {
     });
   });
 
+  it('keeps each row its own value when long strings repeat in runs, between short ones and NULLs', async () => {
+    // Runs of one long value (which share their bytes in the chunk), broken by a short value, a NULL
+    // or another long value whose first four bytes are the same; runs cross chunk boundaries.
+    const count = 2048 * 2 + 40;
+    const longs = ['Find a common denominator first.', 'Find a common denominator — then add.', 'Ünïcödé feedback 分数 🧮 that is long'];
+    const valueAt = (i: number): string | null => (i % 97 === 50 ? null : i % 89 === 7 ? 'short' : (longs[Math.floor(i / 13) % longs.length] as string));
+    await study.workspace.study.db.write(async (conn) => {
+      const appender = await TableAppender.open(conn, 'events');
+      for (let i = 0; i < count; i += 1) appender.append([45, 'S-runs', i, null, 'run', null, null, null, null, null, null, null, null, i, valueAt(i), null]);
+      appender.close();
+    });
+    const got = await study.workspace.study.db.read((conn) => conn.all(`SELECT feedback FROM weft.events WHERE stream_id = 45 ORDER BY t_us`));
+    expect(got.map((r) => r['feedback'])).toEqual(Array.from({ length: count }, (_, i) => valueAt(i)));
+    const counts = await study.workspace.study.db.read((conn) => conn.all(`SELECT feedback, count(*)::INTEGER AS n FROM weft.events WHERE stream_id = 45 GROUP BY feedback ORDER BY feedback`));
+    const expected = new Map<string | null, number>();
+    for (let i = 0; i < count; i += 1) expected.set(valueAt(i), (expected.get(valueAt(i)) ?? 0) + 1);
+    expect(counts).toEqual([...expected].sort((a, b) => (a[0] === null ? 1 : b[0] === null ? -1 : Buffer.compare(Buffer.from(a[0]), Buffer.from(b[0])))).map(([feedback, n]) => ({ feedback, n })));
+  });
+
   it("keeps long strings exact when a chunk's strings outgrow the first heap, with NULL in row 0 and a very long value", async () => {
     // Every row a different long string (several chunks' worth of ~0.5 kB JSON-like text, multi-byte
     // characters at the prefix boundary), one of 300 kB, and NULLs (row 0 of a chunk among them).
