@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { readdir, readFile, rm } from 'node:fs/promises';
-import { isAbsolute, join, relative } from 'node:path';
+import { isAbsolute, join, relative, resolve } from 'node:path';
 import type * as z from 'zod';
 import type { EventSink } from '../../core/api/events.js';
 import type { ErasureReport, erasureHitSchema } from '../../core/api/schemas.js';
@@ -65,8 +65,12 @@ async function deleteRows(conn: Connection, participantId: string, sessions: rea
   return rows;
 }
 
-/** Searches every text and JSON column of every internal table for each identifier. */
-async function scanDatabase(conn: Connection, identifiers: readonly Identifier[]): Promise<ErasureHit[]> {
+/**
+ * Searches every value of every text and JSON column of every internal table for each
+ * identifier, and counts the database file's free blocks: after the rewrite there must be none,
+ * so that no block of deleted rows is left in the file.
+ */
+async function scanDatabase(conn: Connection, identifiers: readonly Identifier[]): Promise<{ hits: ErasureHit[]; textColumns: number; freeBlocks: number }> {
   const columns = await conn.all(
     `SELECT table_name, column_name FROM duckdb_columns()
      WHERE database_name = current_database() AND schema_name = 'weft' AND data_type IN ('VARCHAR', 'JSON')
@@ -81,7 +85,8 @@ async function scanDatabase(conn: Connection, identifiers: readonly Identifier[]
       if (count > 0) hits.push({ where: `weft.${table}.${name}`, identifier: identifier.kind, count });
     }
   }
-  return hits;
+  const freeBlocks = Number(await conn.scalar(`SELECT free_blocks FROM pragma_database_size() WHERE database_name = current_database()`));
+  return { hits, textColumns: columns.length, freeBlocks };
 }
 
 function occurrences(haystack: Buffer, needle: Buffer): number {
@@ -90,8 +95,14 @@ function occurrences(haystack: Buffer, needle: Buffer): number {
   return count;
 }
 
-/** Every file under the study folder, read whole, searched for each identifier as UTF-8 and UTF-16LE, and its name too. */
-async function scanFolder(dir: string, identifiers: readonly Identifier[]): Promise<{ hits: ErasureHit[]; files: number; bytes: number }> {
+/**
+ * Every file under the study folder but the database itself, read whole, searched for each
+ * identifier as UTF-8 and UTF-16LE, and its name too. The database file is searched through
+ * DuckDB instead (scanDatabase): its strings are stored compressed (or encrypted), so a search
+ * of its bytes could miss one, and its compressed numbers hold short runs of bytes by chance (the
+ * demo study's 20 MB database held "P06" twice that way after P06 was erased).
+ */
+export async function searchStudyFolder(dir: string, database: string, identifiers: readonly Identifier[]): Promise<{ hits: ErasureHit[]; files: number; bytes: number }> {
   const hits: ErasureHit[] = [];
   let files = 0;
   let bytes = 0;
@@ -105,7 +116,7 @@ async function scanFolder(dir: string, identifiers: readonly Identifier[]): Prom
         await walk(path);
         continue;
       }
-      if (!entry.isFile()) continue;
+      if (!entry.isFile() || resolve(path) === database) continue;
       const content = await readFile(path);
       files += 1;
       bytes += content.length;
@@ -123,8 +134,9 @@ async function scanFolder(dir: string, identifiers: readonly Identifier[]): Prom
  * Erases a participant everywhere Weft keeps data: every row of their sessions in every table,
  * their consent records and enrolment, the records of source files that were only theirs, and
  * media files Weft manages for them. Then it rewrites the database so the deleted bytes leave
- * the file, and verifies: a search of every text column and of every file in the study folder
- * for the participant's id and their session ids. The erasure is audited by keyed pseudonym,
+ * the file, and verifies: a search of every value of every text column, a rewritten file with no
+ * free blocks, and a search of every other file in the study folder, for the participant's id
+ * and their session ids. The erasure is audited by keyed pseudonym,
  * never with the erased data, and the pseudonym stays in the erasure register so that the
  * ingest gate refuses the participant's data if it is ever imported again.
  */
@@ -190,11 +202,13 @@ export async function eraseParticipant(
   const bytes = await study.db.compact();
 
   progress('verifying', 3);
-  const databaseRows = await study.db.read((conn) => scanDatabase(conn, identifiers));
-  const folder = await scanFolder(study.dir, identifiers);
+  const database = await study.db.read((conn) => scanDatabase(conn, identifiers));
+  const folder = await searchStudyFolder(study.dir, resolve(study.db.path), identifiers);
   const verification: ErasureVerification = {
-    verified: databaseRows.length === 0 && folder.hits.length === 0,
-    database_rows: databaseRows,
+    verified: database.hits.length === 0 && database.freeBlocks === 0 && folder.hits.length === 0,
+    database_rows: database.hits,
+    text_columns: database.textColumns,
+    free_blocks: database.freeBlocks,
     files: folder.hits,
     files_scanned: folder.files,
     bytes_scanned: folder.bytes,
@@ -206,7 +220,7 @@ export async function eraseParticipant(
       actor: options.actor,
       action: 'participant.erase.verify',
       target: ref,
-      detail: { erasure_id: erasureId, verified: verification.verified, database_hits: databaseRows.length, file_hits: folder.hits.length, files_scanned: folder.files },
+      detail: { erasure_id: erasureId, verified: verification.verified, database_hits: database.hits.length, free_blocks: database.freeBlocks, file_hits: folder.hits.length, files_scanned: folder.files },
     });
   });
   // The verification row itself must not reintroduce bytes of an old layout: compact once more.

@@ -391,7 +391,7 @@ const erasures: ViewDef = {
     col('rows', 'JSON', 'Rows deleted, per table.'),
     col('files', 'JSON', 'Files Weft managed that were deleted, relative to the study folder.'),
     col('exports', 'JSON', 'Past exports that held the participant\'s data, for their recipients to delete.'),
-    col('verification', 'JSON', 'Result of scanning the database and the study folder for the participant\'s identifiers afterwards.'),
+    col('verification', 'JSON', 'Result of the search afterwards for the participant\'s identifiers: every value of every text and JSON column, the free blocks of the rewritten database file (must be 0), and the bytes and names of every other file in the study folder.'),
   ],
   sql: `SELECT erasure_id, participant_ref, scope, reason, actor, make_timestamptz(erased_at_us) AS erased_at, rows, files, exports, verification FROM weft.erasures`,
 };

@@ -12,8 +12,11 @@ export function renderErasure(report: ErasureReport): string {
   if (v !== null) {
     lines.push(
       v.verified
-        ? `  verified: no trace of their ${v.identifiers} identifier(s) in any table, nor in ${v.files_scanned} file(s) (${formatCount(v.bytes_scanned)} bytes) of the study folder`
-        : `  NOT VERIFIED: traces remain: ${[...v.database_rows, ...v.files].map((h) => `${h.identifier} in ${h.where} (${h.count})`).join('; ')}`,
+        ? `  verified: no trace of their ${v.identifiers} identifier(s) in any value of the database's ${v.text_columns} text columns, no block of the rewritten file left over, none in the other ${v.files_scanned} file(s) (${formatCount(v.bytes_scanned)} bytes) of the study folder`
+        : `  NOT VERIFIED: traces remain: ${[
+            ...[...v.database_rows, ...v.files].map((h) => `${h.identifier} in ${h.where} (${h.count})`),
+            ...(v.free_blocks === 0 ? [] : [`${v.free_blocks} free block(s) in the rewritten database file, which could hold deleted rows`]),
+          ].join('; ')}`,
     );
   }
   return lines.join('\n');

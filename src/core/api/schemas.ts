@@ -221,7 +221,12 @@ export const erasureReportSchema = z.object({
   verification: z
     .object({
       verified: z.boolean(),
+      /** Text and JSON columns where a value still holds an identifier (every value of every one is searched). */
       database_rows: z.array(erasureHitSchema),
+      text_columns: z.number().int(),
+      /** Blocks of the rewritten database file holding no live data: 0, or deleted rows could be in them. */
+      free_blocks: z.number().int(),
+      /** Files of the study folder, other than the database, whose bytes or name hold an identifier. */
       files: z.array(erasureHitSchema),
       files_scanned: z.number().int(),
       bytes_scanned: z.number().int(),

@@ -19,7 +19,9 @@ export function ErasureResult({ participantId, report }: ErasureResultProps) {
         </p>
       ) : verification.verified ? (
         <p class="notice notice--success" role="status">
-          ✓ Erasure verified: no trace of {participantId} or their sessions in the database or in {plural(verification.files_scanned, 'file')} ({formatBytes(verification.bytes_scanned)}) of the study folder.
+          ✓ Erasure verified: no trace of {participantId} or their sessions in any value of the database's {plural(verification.text_columns, 'text column')}, none of
+          its blocks left over from before (the file was rewritten from its live rows), and none in {plural(verification.files_scanned, 'other file')} (
+          {formatBytes(verification.bytes_scanned)}) of the study folder.
         </p>
       ) : (
         <div class="form-error" role="alert">
@@ -30,6 +32,11 @@ export function ErasureResult({ participantId, report }: ErasureResultProps) {
                 {hit.identifier} found {plural(hit.count, 'time')} in <code>{hit.where}</code>
               </li>
             ))}
+            {verification.free_blocks === 0 ? null : (
+              <li key="free-blocks">
+                the rewritten database file still has {plural(verification.free_blocks, 'free block')}, which could hold deleted rows
+              </li>
+            )}
           </ul>
         </div>
       )}

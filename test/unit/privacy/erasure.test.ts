@@ -1,10 +1,11 @@
-import { readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createClient, type WeftClient } from '../../../src/core/api/client.js';
 import { createInProcessTransport } from '../../../src/core/api/inProcess.js';
 import { WeftError } from '../../../src/core/errors.js';
 import type { Workspace } from '../../../src/backend/workspace.js';
+import { searchStudyFolder } from '../../../src/backend/privacy/erasure.js';
 import { DEMO_PATHS } from '../../../datasets/demo/generate.js';
 import { buildDemoStudy, demoSourcesDir } from '../../../src/cli/demo.js';
 import { tempDir } from '../../support/paths.js';
@@ -17,6 +18,17 @@ let sources: string;
 
 async function rows(sql: string): Promise<unknown[][]> {
   return (await client.call('sql.query', { sql })).rows;
+}
+
+/** Files under dir whose bytes hold text as UTF-8. */
+async function filesHolding(dir: string, text: string): Promise<string[]> {
+  const found: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true, recursive: true })) {
+    if (!entry.isFile()) continue;
+    const path = join(entry.parentPath, entry.name);
+    if ((await readFile(path)).includes(text)) found.push(path);
+  }
+  return found;
 }
 
 async function failure(promise: Promise<unknown>): Promise<WeftError> {
@@ -63,13 +75,12 @@ describe('withdrawing a participant from everything', () => {
     expect(report.rows['face_frames']).toBe((before[0] as number[])[1]);
     expect(report.rows['sessions']).toBe(1);
     expect(report.rows['consent_records']).toBe(8);
-    expect(report.verification).toMatchObject({ verified: true, database_rows: [], files: [], identifiers: 2 });
-    expect(report.verification?.files_scanned).toBeGreaterThanOrEqual(2);
+    expect(report.verification).toMatchObject({ verified: true, database_rows: [], free_blocks: 0, files: [], identifiers: 2 });
+    expect(report.verification?.text_columns).toBeGreaterThan(50);
+    expect(report.verification?.files_scanned).toBeGreaterThanOrEqual(1);
 
     expect(await rows(`SELECT count(*) FROM participants WHERE participant_id = 'P01'`)).toEqual([[0]]);
     expect(await rows(`SELECT count(*) FROM streams WHERE session_id = 'S01'`)).toEqual([[0]]);
-    const database = await readFile(join(studyDir, 'study.duckdb'));
-    expect(database.includes('P01')).toBe(false);
   });
 
   it('keeps an audited erasure register that names the participant only by pseudonym', async () => {
@@ -115,5 +126,50 @@ describe('withdrawing some modalities', () => {
     expect(await rows(`SELECT state FROM consents WHERE participant_id = 'P02' AND modality = 'gaze'`)).toEqual([['withdrawn']]);
     expect(await rows(`SELECT count(*) FROM gaze_samples WHERE participant_id = 'P02'`)).toEqual([[0]]);
     expect(await rows(`SELECT count(*) > 0 FROM face_frames WHERE participant_id = 'P02'`)).toEqual([[true]]);
+  });
+});
+
+describe('an erasure, byte by byte', () => {
+  it('leaves no byte of the erased rows in any file of the study folder, the database file included', async () => {
+    // A distinctive value in one of P03's rows; a fresh import keeps it uncompressed in the WAL.
+    const probe = 'erasure-probe-6f1d0c2e9a7b4e35';
+    const log = join(sources, 'probe.tsv');
+    await writeFile(log, `Anon Student Id\tSession Id\tTime\tTime Zone\tStudent Response Type\tFeedback Text\nP03\tS03\t2026-10-21 16:40:00\tUTC\tATTEMPT\t${probe}\n`);
+    await client.call('session.import', { files: [log] });
+    expect(await rows(`SELECT count(*) FROM events WHERE feedback = '${probe}'`)).toEqual([[1]]);
+    expect(await filesHolding(studyDir, probe)).not.toEqual([]);
+
+    const report = await client.call('consent.withdraw', { participant_id: 'P03' });
+    expect(report.verification).toMatchObject({ verified: true, database_rows: [], free_blocks: 0, files: [] });
+    expect(await filesHolding(studyDir, probe)).toEqual([]);
+  });
+});
+
+describe('the search of the study folder after an erasure', () => {
+  it('reads every file but the database, whose values DuckDB searches instead, and reports identifiers in names, UTF-8 and UTF-16', async () => {
+    const temp = await tempDir('weft-erasure-folder-');
+    try {
+      const database = join(temp.dir, 'study.duckdb');
+      // Compressed numbers in a database file hold short runs like this by chance; its values are searched through DuckDB.
+      await writeFile(database, Buffer.concat([Buffer.from([0x16, 0x01]), Buffer.from('P06NAA'), Buffer.alloc(64, 7)]));
+      await mkdir(join(temp.dir, 'media', 'P06'), { recursive: true });
+      await writeFile(join(temp.dir, 'media', 'P06', 'clip.txt'), 'nothing here');
+      await writeFile(join(temp.dir, 'notes.txt'), Buffer.from('seen: P06, S06', 'utf16le'));
+      await writeFile(join(temp.dir, 'weft-study.json'), '{"name":"x"}');
+      const identifiers = [{ value: 'P06', kind: 'participant id' as const }, { value: 'S06', kind: 'session id' as const }];
+      const result = await searchStudyFolder(temp.dir, database, identifiers);
+      expect(result.files).toBe(3);
+      expect(result.hits).toEqual(
+        expect.arrayContaining([
+          { where: 'file name media/<participant id>', identifier: 'participant id', count: 1 },
+          { where: 'notes.txt', identifier: 'participant id', count: 1 },
+          { where: 'notes.txt', identifier: 'session id', count: 1 },
+        ]),
+      );
+      expect(result.hits).toHaveLength(3);
+      expect(JSON.stringify(result.hits)).not.toContain('study.duckdb');
+    } finally {
+      await temp.remove();
+    }
   });
 });
