@@ -65,8 +65,24 @@ export function FieldsTable({ caption, fields, sort, onSort, onEdit }: FieldsTab
                 <td data-column="sensitivity">
                   <span class={`sensitivity sensitivity--${f.sensitivity}`}>{sensitivityLabel(f.sensitivity)}</span>
                 </td>
-                <td data-column="purpose">{f.purpose.trim() === '' ? <span class="flag">⚠ no purpose</span> : f.purpose}</td>
-                <td data-column="legal_basis">{f.legal_basis.trim() === '' ? <span class="flag">⚠ no legal basis</span> : f.legal_basis}</td>
+                <td data-column="purpose">
+                  {f.purpose.trim() === '' ? (
+                    <span class="flag">⚠ no purpose</span>
+                  ) : (
+                    <span class="clamp" title={f.purpose}>
+                      {f.purpose}
+                    </span>
+                  )}
+                </td>
+                <td data-column="legal_basis">
+                  {f.legal_basis.trim() === '' ? (
+                    <span class="flag">⚠ no legal basis</span>
+                  ) : (
+                    <span class="clamp" title={f.legal_basis}>
+                      {f.legal_basis}
+                    </span>
+                  )}
+                </td>
                 <td data-column="retention_days">{retentionText(f.retention_days)}</td>
                 <td data-column="first_seen">
                   <time dateTime={f.first_seen}>{formatDate(f.first_seen)}</time>
