@@ -4,7 +4,7 @@ import type { ConsentState, ImportedFile } from '../../core/api/schemas.js';
 import { WeftError } from '../../core/errors.js';
 import type { DataBasis } from '../../core/study/settings.js';
 import type { Connection } from '../store/duck.js';
-import { consentAt, nowUs, type StudyState } from './studyState.js';
+import { consentAt, nowUs, writeNewParticipants, type StudyState } from './studyState.js';
 import { appendRows } from './tableAppender.js';
 import type { AnnotationFields, ConsentFields, DemographicsFields } from './types.js';
 
@@ -16,12 +16,7 @@ export async function writeConsents(conn: Connection, state: StudyState, consent
       state.newParticipants.set(c.participantId, c.recordedAtUs);
     }
   }
-  await appendRows(
-    conn,
-    'participants',
-    [...state.newParticipants].map(([participantId, enrolledAtUs]) => ({ participant_id: participantId, enrolled_at_us: enrolledAtUs, created_at_us: nowUs() })),
-  );
-  state.newParticipants.clear();
+  await writeNewParticipants(conn, state);
   const first = Number(await conn.scalar(`SELECT coalesce(max(record_id), 0) FROM weft.consent_records`)) + 1;
   await appendRows(
     conn,

@@ -123,14 +123,19 @@ function defaultSessionId(state: StudyState, participantId: string, file: Planne
   });
 }
 
-/** Writes the participants and sessions the import created, and the new extent of those it touched. */
-export async function finishSessions(conn: Connection, state: StudyState): Promise<void> {
+/** Enrols the participants the import has met so far. */
+export async function writeNewParticipants(conn: Connection, state: StudyState): Promise<void> {
   await appendRows(
     conn,
     'participants',
     [...state.newParticipants].map(([participantId, enrolledAtUs]) => ({ participant_id: participantId, enrolled_at_us: enrolledAtUs, created_at_us: nowUs() })),
   );
   state.newParticipants.clear();
+}
+
+/** Writes the participants and sessions the import created, and the new extent of those it touched. */
+export async function finishSessions(conn: Connection, state: StudyState): Promise<void> {
+  await writeNewParticipants(conn, state);
   const sessions = [...state.sessions.values()].filter((s) => s.touched);
   await appendRows(
     conn,
