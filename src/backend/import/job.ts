@@ -12,7 +12,8 @@ import type { Study } from '../store/study.js';
 import { declaredSessionStarts, plan, resolveTarget, type ImportRequest, type PlannedFile } from './importPlan.js';
 import { writeAnnotations, writeConsents, writeDemographics } from './importRecords.js';
 import { AcceptedStreamWriter, RefusedStreamWriter, TABLE_OF_KIND } from './streamWriters.js';
-import { consentAt, ensureSession, finishSessions, loadConsent, loadState, nowUs, type SessionState } from './studyState.js';
+import { refusedStreamsLastTime, streamKey, streamsStoredFrom } from './reimport.js';
+import { consentAt, defaultSessionId, ensureSession, finishSessions, loadConsent, loadState, nowUs, type SessionState } from './studyState.js';
 import { TableAppender, appendRows } from './tableAppender.js';
 import { TextReader } from './textReader.js';
 import type { AnnotationFields, ConsentFields, DemographicsFields, ImportSink, ImportWarning, StreamSpec, StreamWriter } from './types.js';
@@ -86,13 +87,18 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       results.push(result);
       const previous = await conn.one(`SELECT import_id, path FROM weft.source_files WHERE sha256 = $sha`, { sha: file.source.sha256 });
       const earlier = previous === undefined ? seenInBatch.get(file.source.sha256) : String(previous['import_id']);
-      if (earlier !== undefined) {
+      const readAgain = previous !== undefined && !seenInBatch.has(file.source.sha256) && (await refusedStreamsLastTime(conn, file.source.sha256));
+      if (earlier !== undefined && !readAgain) {
         result.status = 'duplicate';
         result.duplicate_of = earlier;
         bytesBefore += file.source.bytes;
         continue;
       }
       seenInBatch.set(file.source.sha256, importId);
+      // Read again for the streams refused last time: those stored then are skipped, and the
+      // file's other records (consents, annotations, demographics) were taken the first time.
+      const storedBefore = readAgain ? await streamsStoredFrom(conn, file.source.sha256) : new Set<string>();
+      let skippedStreams = 0;
 
       const fileStreams: OpenStream[] = [];
       const refusedWriters: { writer: RefusedStreamWriter; entry: ImportedFile['refused'][number] }[] = [];
@@ -107,6 +113,10 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       const sink: ImportSink = {
         openStream: async (spec: StreamSpec): Promise<StreamWriter> => {
           const target = resolveTarget(file, spec, distinctFileParticipants);
+          if (readAgain && storedBefore.has(streamKey(target.participantId, target.sessionId ?? defaultSessionId(state, target.participantId, file), spec.kind))) {
+            skippedStreams += 1;
+            return new RefusedStreamWriter();
+          }
           const modality = STREAM_KIND_MODALITY[spec.kind];
           const consent = consentAt(state, basis, pseudonymKey, target.participantId, modality);
           if (consent !== 'granted') {
@@ -159,13 +169,13 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
           return writer;
         },
         annotation: (fields) => {
-          annotations.push(fields);
+          if (!readAgain) annotations.push(fields);
         },
         consent: (fields) => {
-          consents.push(fields);
+          if (!readAgain) consents.push(fields);
         },
         demographics: (fields) => {
-          demographics.push(fields);
+          if (!readAgain) demographics.push(fields);
         },
         warn: (warning: ImportWarning) => {
           result.warnings.push({ ...warning, count: warning.count ?? 1 });
@@ -215,10 +225,23 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
         .filter((g) => g.writer.refusedSignals > 0)
         .map((g) => ({ participant_id: g.participantId, session_id: g.sessionId, kind: 'signals' as const, modality: 'affect_inferences' as const, consent: g.consent, rows: g.writer.refusedSignals }));
       result.refused = [...refusedWriters.map(({ writer, entry }) => ({ ...entry, rows: writer.rows })), ...annotated.refused, ...described.refused, ...refusedSignals];
-      await conn.run(
-        `INSERT INTO weft.source_files VALUES ($sha, $path, $format, $bytes, $import, $at)`,
-        { sha: file.source.sha256, path: file.source.path, format: file.importer.format, bytes: file.source.bytes, import: importId, at: nowUs() },
-      );
+      if (readAgain) {
+        if (fileStreams.length === 0) {
+          result.status = 'duplicate';
+          result.duplicate_of = earlier ?? null;
+        } else {
+          result.warnings.push({
+            message: `This file was imported before (import ${earlier ?? ''}) and read again, because streams of it were refused then for lack of consent: ${fileStreams.length} stream${fileStreams.length === 1 ? ' is' : 's are'} stored now${skippedStreams === 0 ? '' : `; the ${skippedStreams} stored then ${skippedStreams === 1 ? 'is' : 'are'} kept as ${skippedStreams === 1 ? 'it was' : 'they were'}`}`,
+            location: { file: file.source.path },
+            count: 1,
+          });
+        }
+      } else {
+        await conn.run(
+          `INSERT INTO weft.source_files VALUES ($sha, $path, $format, $bytes, $import, $at)`,
+          { sha: file.source.sha256, path: file.source.path, format: file.importer.format, bytes: file.source.bytes, import: importId, at: nowUs() },
+        );
+      }
     }
 
     for (const appender of appenders.values()) appender.close();

@@ -22,6 +22,36 @@ function spanOf(streams: readonly { start_us: number | null; end_us: number | nu
   return `${formatDuration(Math.min(...starts))}–${formatDuration(Math.max(...ends))}`;
 }
 
+/** Refused rows shown at most this many lines, one per participant and kind of data; --json lists every one. */
+const REFUSED_LINES = 20;
+
+/** What the consent gate kept out, a line per participant and kind of data, with how to let it in. */
+function renderRefused(refused: ImportSummary['files'][number]['refused']): string[] {
+  const groups = new Map<string, { participant: string; kind: string; reason: string; sessions: Set<string>; rows: number }>();
+  for (const r of refused) {
+    const reason = `${MODALITY_LABELS[r.modality]} consent ${r.consent}`;
+    const key = `${r.participant_id}\u0000${r.kind}\u0000${reason}`;
+    const group = groups.get(key) ?? { participant: r.participant_id, kind: r.kind, reason, sessions: new Set<string>(), rows: 0 };
+    if (r.session_id !== null) group.sessions.add(r.session_id);
+    group.rows += r.rows;
+    groups.set(key, group);
+  }
+  const participants = new Set([...groups.values()].map((g) => g.participant));
+  const rows = [...groups.values()].reduce((sum, g) => sum + g.rows, 0);
+  const lines = [`Not stored, for lack of consent: ${formatCount(rows)} rows of ${formatCount(participants.size)} participant${participants.size === 1 ? '' : 's'}:`];
+  for (const g of [...groups.values()].slice(0, REFUSED_LINES)) {
+    const sessions = g.sessions.size === 0 ? '' : g.sessions.size === 1 ? ` (${[...g.sessions][0] ?? ''})` : ` (${g.sessions.size} sessions)`;
+    lines.push(`  ${g.participant}${sessions}: ${g.kind}, ${formatCount(g.rows)} rows (${g.reason})`);
+  }
+  if (groups.size > REFUSED_LINES) lines.push(`  … and ${formatCount(groups.size - REFUSED_LINES)} more (--json lists every one)`);
+  if (refused.some((r) => r.consent === 'missing')) {
+    lines.push(
+      'Consent is recorded with `weft consent import` (a REDCap export) or `weft consent record`; then import the file again. A study of an existing data set, with no consent per participant, is created with `weft init --secondary-data TERMS`.',
+    );
+  }
+  return lines;
+}
+
 export function renderImportSummary(summary: ImportSummary): string {
   const lines: string[] = [];
   const rows: unknown[][] = [];
@@ -36,21 +66,18 @@ export function renderImportSummary(summary: ImportSummary): string {
       const streams = file.streams.filter((s) => s.kind === kind);
       const sessions = new Set(streams.map((s) => s.session_id));
       const participants = new Set(streams.map((s) => s.participant_id));
-      const who = sessions.size === 1 ? `${[...participants][0] ?? ''} / ${[...sessions][0] ?? ''}` : `${participants.size} participants, ${sessions.size} sessions`;
+      const who =
+        sessions.size === 1
+          ? `${[...participants][0] ?? ''} / ${[...sessions][0] ?? ''}`
+          : `${participants.size === 1 ? ([...participants][0] ?? '') : `${participants.size} participants`}, ${sessions.size} sessions`;
       rows.push([name, file.format, who, kind, streams.reduce((sum, s) => sum + s.rows, 0), sessions.size === 1 ? spanOf(streams) : '']);
     }
     if (file.consents > 0) rows.push([name, file.format, '', 'consent records', file.consents, '']);
     if (file.annotations > 0) rows.push([name, file.format, '', 'annotations', file.annotations, '']);
   }
-  lines.push(renderTable(['file', 'format', 'participant / session', 'stream', 'rows', 'time span'], rows));
-  const refused = summary.files.flatMap((f) => f.refused.map((r) => ({ file: f.path, ...r })));
-  if (refused.length > 0) {
-    lines.push('');
-    lines.push('Not stored, for lack of consent:');
-    for (const r of refused) {
-      lines.push(`  ${r.participant_id}${r.session_id === null ? '' : ` (${r.session_id})`}: ${r.kind}, ${formatCount(r.rows)} rows (${MODALITY_LABELS[r.modality]} consent ${r.consent})`);
-    }
-  }
+  lines.push(rows.length === 0 ? 'Nothing stored.' : renderTable(['file', 'format', 'participant / session', 'stream', 'rows', 'time span'], rows));
+  const refused = summary.files.flatMap((f) => f.refused);
+  if (refused.length > 0) lines.push('', ...renderRefused(refused));
   const warnings = summary.files.flatMap((f) => f.warnings);
   if (warnings.length > 0) {
     lines.push('');
