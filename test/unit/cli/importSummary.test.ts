@@ -1,0 +1,69 @@
+import { describe, expect, it } from 'vitest';
+import type { ImportSummary, ImportedFile } from '../../../src/core/api/schemas.js';
+import { renderImportSummary } from '../../../src/cli/commands/import.js';
+
+type Refused = ImportedFile['refused'][number];
+
+function summaryOf(refused: Refused[], streams: ImportedFile['streams'] = []): ImportSummary {
+  const file: ImportedFile = {
+    path: '/data/tx.txt',
+    format: 'datashop-tx',
+    sha256: 'a'.repeat(64),
+    bytes: 100,
+    status: 'imported',
+    duplicate_of: null,
+    streams,
+    refused,
+    annotations: 0,
+    consents: 0,
+    demographics: 0,
+    warnings: [],
+  };
+  return { import_id: 'i1', files: [file], rows: streams.reduce((n, s) => n + s.rows, 0), warnings: 0, withdrawn: [], erasures: [] };
+}
+
+const refusal = (participant: string, session: string, rows: number, consent: Refused['consent'] = 'missing'): Refused => ({
+  participant_id: participant,
+  session_id: session,
+  kind: 'interaction_log',
+  modality: 'interaction_logs',
+  consent,
+  rows,
+});
+
+describe('the import summary', () => {
+  it('says nothing was stored, groups refusals by participant and says how consent is recorded', () => {
+    const text = renderImportSummary(summaryOf([refusal('Stu_A', 'A-1', 3), refusal('Stu_A', 'A-2', 4), refusal('Stu_B', 'B-1', 1_200)]));
+    const lines = text.split('\n');
+    expect(lines[0]).toBe('Nothing stored.');
+    expect(lines).toContain('Not stored, for lack of consent: 1,207 rows of 2 participants:');
+    expect(lines).toContain('  Stu_A (2 sessions): interaction_log, 7 rows (Interaction logs consent missing)');
+    expect(lines).toContain('  Stu_B (B-1): interaction_log, 1,200 rows (Interaction logs consent missing)');
+    expect(text).toContain('`weft consent record`; then import the file again');
+    expect(text).toContain('`weft init --secondary-data TERMS`');
+  });
+
+  it('shows at most 20 refusals, says how many more there are, and gives no consent advice for a withdrawal', () => {
+    const refused = Array.from({ length: 26 }, (_, i) => refusal(`Stu_${String(i).padStart(2, '0')}`, `S${i}`, 10, 'withdrawn'));
+    const lines = renderImportSummary(summaryOf(refused)).split('\n');
+    expect(lines.filter((l) => l.startsWith('  Stu_'))).toHaveLength(20);
+    expect(lines).toContain('  … and 6 more (--json lists every one)');
+    expect(lines.join('\n')).not.toContain('weft consent record');
+  });
+
+  it('names the one participant of a file that holds several of their sessions', () => {
+    const stream = (session: string): ImportedFile['streams'][number] => ({
+      stream_id: 1,
+      session_id: session,
+      participant_id: 'Stu_A',
+      kind: 'interaction_log',
+      rows: 5,
+      start_us: 0,
+      end_us: 1_000_000,
+      clock_source: 'absolute timestamps in the file',
+    });
+    const text = renderImportSummary(summaryOf([], [stream('A-1'), stream('A-2')]));
+    expect(text).toContain('Stu_A, 2 sessions');
+    expect(text).toContain('Imported 1 file (10 rows).');
+  });
+});
