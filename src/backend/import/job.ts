@@ -13,7 +13,7 @@ import { declaredSessionStarts, plan, resolveTarget, type ImportRequest, type Pl
 import { writeAnnotations, writeConsents, writeDemographics } from './importRecords.js';
 import { AcceptedStreamWriter, RefusedStreamWriter, TABLE_OF_KIND } from './streamWriters.js';
 import { refusedStreamsLastTime, streamKey, streamsStoredFrom } from './reimport.js';
-import { consentAt, defaultSessionId, ensureSession, finishSessions, loadConsent, loadState, nowUs, type SessionState } from './studyState.js';
+import { consentAt, ensureSession, finishSessions, loadConsent, loadState, nowUs, type SessionState } from './studyState.js';
 import { TableAppender, appendRows } from './tableAppender.js';
 import { TextReader } from './textReader.js';
 import type { AnnotationFields, ConsentFields, DemographicsFields, ImportSink, ImportWarning, StreamSpec, StreamWriter } from './types.js';
@@ -113,7 +113,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       const sink: ImportSink = {
         openStream: async (spec: StreamSpec): Promise<StreamWriter> => {
           const target = resolveTarget(file, spec, distinctFileParticipants);
-          if (readAgain && storedBefore.has(streamKey(target.participantId, target.sessionId ?? defaultSessionId(state, target.participantId, file), spec.kind))) {
+          if (readAgain && storedBefore.has(streamKey(target.participantId, target.sessionId, spec.kind))) {
             skippedStreams += 1;
             return new RefusedStreamWriter();
           }

@@ -20,15 +20,18 @@ export async function refusedStreamsLastTime(conn: Connection, sha256: string): 
   return row !== undefined && Number(row['refused']) > 0;
 }
 
-export function streamKey(participantId: string, sessionId: string, kind: string): string {
-  return `${participantId}\u0000${sessionId}\u0000${kind}`;
+/** A stream of a file by participant, session (null: whichever session the file's rows went to) and kind. */
+export function streamKey(participantId: string, sessionId: string | null, kind: string): string {
+  return `${participantId}\u0000${sessionId ?? '*'}\u0000${kind}`;
 }
 
-/** The streams of the file the study holds, as streamKey. */
+/** The streams of the file the study holds, as streamKey, with and without their session. */
 export async function streamsStoredFrom(conn: Connection, sha256: string): Promise<Set<string>> {
   const rows = await conn.all(
     `SELECT s.participant_id, st.session_id, st.kind FROM weft.streams st JOIN weft.sessions s USING (session_id) WHERE st.source_sha256 = $sha`,
     { sha: sha256 },
   );
-  return new Set(rows.map((r) => streamKey(String(r['participant_id']), String(r['session_id']), String(r['kind']))));
+  return new Set(
+    rows.flatMap((r) => [streamKey(String(r['participant_id']), String(r['session_id']), String(r['kind'])), streamKey(String(r['participant_id']), null, String(r['kind']))]),
+  );
 }

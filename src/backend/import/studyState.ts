@@ -114,7 +114,7 @@ export function ensureSession(
   return session;
 }
 
-export function defaultSessionId(state: StudyState, participantId: string, file: PlannedFile): string {
+function defaultSessionId(state: StudyState, participantId: string, file: PlannedFile): string {
   const existing = [...state.sessions.values()].filter((s) => s.participantId === participantId).map((s) => s.sessionId);
   if (existing.length === 1) return existing[0] as string;
   if (existing.length === 0) return `${participantId}-1`;

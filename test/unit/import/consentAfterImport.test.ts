@@ -84,3 +84,28 @@ describe('a file imported before its participants consented', () => {
     ]);
   });
 });
+
+describe('a file without session ids imported before consent', () => {
+  let study: TestStudy;
+  afterAll(async () => {
+    await study.close();
+  });
+
+  it('goes to the participant’s one session when read again, and is not stored twice when read once more', async () => {
+    study = await createTestStudy();
+    const file = join(study.root, 'no-sessions.txt');
+    await writeFile(file, 'Anon Student Id\tTime\tTime Zone\tOutcome\nStu_C\t2026-03-02 14:00:00\tUTC\tCORRECT\nStu_C\t2026-03-02 14:00:05\tUTC\tINCORRECT\nStu_D\t2026-03-02 15:00:00\tUTC\tCORRECT\n');
+    const importIt = async () => (await study.client.call('session.import', { files: [file] })).files[0];
+    expect((await importIt())?.refused.map((r) => [r.participant_id, r.session_id])).toEqual([
+      ['Stu_C', null],
+      ['Stu_D', null],
+    ]);
+    await study.client.call('consent.record', { participant_id: 'Stu_C', modality: 'interaction_logs', granted: true });
+    expect((await importIt())?.streams.map((s) => [s.participant_id, s.session_id, s.rows])).toEqual([['Stu_C', 'Stu_C-1', 2]]);
+    // Stu_D is still refused, so the file is read again; Stu_C's rows, stored last time, are not stored twice.
+    const again = await importIt();
+    expect(again).toMatchObject({ status: 'duplicate', streams: [] });
+    expect(again?.refused.map((r) => r.participant_id)).toEqual(['Stu_D']);
+    expect((await study.client.call('sql.query', { sql: `SELECT participant_id, count(*)::INTEGER FROM events GROUP BY ALL` })).rows).toEqual([['Stu_C', 2]]);
+  });
+});
