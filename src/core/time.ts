@@ -50,13 +50,16 @@ export function mediaToSession(clock: ClockModel, t: MediaSeconds): SessionUs {
 }
 
 /** "m:ss" or "h:mm:ss"; times before session start get a minus sign ("-0:04"). */
-export function formatDuration(us: number): string {
-  if (us < 0) return `-${formatDuration(-us)}`;
-  const totalSeconds = Math.round(us / US_PER_SECOND);
+export function formatDuration(us: number, decimals = 0): string {
+  if (us < 0) return `-${formatDuration(-us, decimals)}`;
+  const scale = 10 ** decimals;
+  const ticks = Math.round((us / US_PER_SECOND) * scale);
+  const totalSeconds = Math.floor(ticks / scale);
   const h = Math.floor(totalSeconds / 3600);
   const m = Math.floor((totalSeconds % 3600) / 60);
   const s = totalSeconds % 60;
   const mm = String(m).padStart(2, '0');
   const ss = String(s).padStart(2, '0');
-  return h > 0 ? `${h}:${mm}:${ss}` : `${m}:${ss}`;
+  const fraction = decimals === 0 ? '' : `.${String(ticks % scale).padStart(decimals, '0')}`;
+  return h > 0 ? `${h}:${mm}:${ss}${fraction}` : `${m}:${ss}${fraction}`;
 }

@@ -19,7 +19,11 @@ function spanOf(streams: readonly { start_us: number | null; end_us: number | nu
   const starts = streams.flatMap((s) => (s.start_us === null ? [] : [s.start_us]));
   const ends = streams.flatMap((s) => (s.end_us === null ? [] : [s.end_us]));
   if (starts.length === 0 || ends.length === 0) return '';
-  return `${formatDuration(Math.min(...starts))}–${formatDuration(Math.max(...ends))}`;
+  const start = Math.min(...starts);
+  const end = Math.max(...ends);
+  // A short stream would read 0:00–0:00 in whole seconds.
+  const decimals = end - start < 10e6 ? 3 : end - start < 60e6 ? 1 : 0;
+  return `${formatDuration(start, decimals)}–${formatDuration(end, decimals)}`;
 }
 
 /** Refused rows shown at most this many lines, one per participant and kind of data; --json lists every one. */

@@ -66,4 +66,14 @@ describe('the import summary', () => {
     expect(text).toContain('Stu_A, 2 sessions');
     expect(text).toContain('Imported 1 file (10 rows).');
   });
+
+  it('gives the time span of a short stream to the millisecond, of a longer one to the tenth or the second', () => {
+    const span = (startUs: number, endUs: number): string => {
+      const text = renderImportSummary(summaryOf([], [{ stream_id: 1, session_id: 'S1', participant_id: 'P1', kind: 'face_features', rows: 100, start_us: startUs, end_us: endUs, clock_source: 'declared offset' }]));
+      return /face_features\s+100\s+(\S+)/.exec(text)?.[1] ?? '';
+    };
+    expect(span(0, 99_000)).toBe('0:00.000–0:00.099');
+    expect(span(1_250_000, 42_960_000)).toBe('0:01.3–0:43.0');
+    expect(span(0, 4_039_400_000)).toBe('0:00–1:07:19');
+  });
 });
