@@ -98,8 +98,9 @@ function occurrences(haystack: Buffer, needle: Buffer): number {
 /**
  * Every file under the study folder but the database itself, read whole, searched for each
  * identifier as UTF-8 and UTF-16LE, and its name too. The database file is searched through
- * DuckDB instead (scanDatabase): its strings are stored compressed (or encrypted), so a search
- * of its bytes could miss one, and its compressed numbers hold short runs of bytes by chance (the
+ * DuckDB instead (scanDatabase): DuckDB may store a column's strings compressed (and an
+ * encrypted study's bytes are ciphertext), so a search of its bytes could miss one, while its
+ * compressed numbers hold short runs of bytes by chance (the
  * demo study's 20 MB database held "P06" twice that way after P06 was erased).
  */
 export async function searchStudyFolder(dir: string, database: string, identifiers: readonly Identifier[]): Promise<{ hits: ErasureHit[]; files: number; bytes: number }> {
