@@ -69,6 +69,7 @@ export class Study {
       created_at: this.file.created_at,
       read_only: this.readOnly,
       encrypted: this.db.encrypted,
+      data_basis: this.file.settings.data_basis,
     };
   }
 

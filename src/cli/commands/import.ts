@@ -2,10 +2,9 @@ import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ImportSummary } from '../../core/api/schemas.js';
 import { MODALITY_LABELS } from '../../core/study/modalities.js';
-import { formatDuration } from '../../core/time.js';
 import { formatLocation } from '../../core/errors.js';
 import { printJson, withStudy, type StudyOptions } from '../context.js';
-import { renderTable } from '../output.js';
+import { formatSpan, renderTable } from '../output.js';
 import { renderErasure } from './erasure.js';
 import { formatCount } from '../progress.js';
 
@@ -19,11 +18,7 @@ function spanOf(streams: readonly { start_us: number | null; end_us: number | nu
   const starts = streams.flatMap((s) => (s.start_us === null ? [] : [s.start_us]));
   const ends = streams.flatMap((s) => (s.end_us === null ? [] : [s.end_us]));
   if (starts.length === 0 || ends.length === 0) return '';
-  const start = Math.min(...starts);
-  const end = Math.max(...ends);
-  // A short stream would read 0:00–0:00 in whole seconds.
-  const decimals = end - start < 10e6 ? 3 : end - start < 60e6 ? 1 : 0;
-  return `${formatDuration(start, decimals)}–${formatDuration(end, decimals)}`;
+  return formatSpan(Math.min(...starts), Math.max(...ends));
 }
 
 /** Refused rows shown at most this many lines, one per participant and kind of data; --json lists every one. */

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { MARKER_COLUMNS, MARKER_STREAM_KINDS } from '../clock/markerSpec.js';
 import { SENSITIVITIES } from '../privacy/policy.js';
 import { MODALITIES, STREAM_KINDS } from '../study/modalities.js';
+import { dataBasisSchema } from '../study/settings.js';
 
 /**
  * Values that cross a transport: JSON only, no bigint and no Date. Times on the session clock
@@ -30,6 +31,7 @@ export const studyInfoSchema = z.object({
   read_only: z.boolean(),
   /** The database file is encrypted at rest (DuckDB AES-GCM, key derived from a passphrase). */
   encrypted: z.boolean(),
+  data_basis: dataBasisSchema,
 });
 export type StudyInfo = z.infer<typeof studyInfoSchema>;
 

@@ -4,6 +4,16 @@ export const STUDY_FILE = 'weft-study.json';
 export const DATABASE_FILE = 'study.duckdb';
 export const STUDY_FORMAT = 'weft-study';
 
+/**
+ * On what basis data may be stored. 'participant_consent': each participant's recorded consent per
+ * modality (the default, for data a lab collects). 'secondary_data': an existing data set used
+ * under its own terms (a DataShop export, say), stated in `terms`.
+ */
+export const dataBasisSchema = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('participant_consent') }),
+  z.object({ kind: z.literal('secondary_data'), terms: z.string().min(1) }),
+]);
+
 /** The study's identity and settings, kept beside the database as human-readable JSON. */
 export const studyFileSchema = z.object({
   format: z.literal(STUDY_FORMAT),
@@ -16,17 +26,7 @@ export const studyFileSchema = z.object({
       description: z.string().default(''),
       /** IANA zone of the lab's clocks, for files that write local times without a zone. */
       time_zone: z.string().min(1).default('UTC'),
-      /**
-       * On what basis data may be stored. 'participant_consent': each participant's recorded
-       * consent per modality (the default, for data a lab collects). 'secondary_data': an
-       * existing data set used under its own terms (a DataShop export, say), stated in `terms`.
-       */
-      data_basis: z
-        .discriminatedUnion('kind', [
-          z.object({ kind: z.literal('participant_consent') }),
-          z.object({ kind: z.literal('secondary_data'), terms: z.string().min(1) }),
-        ])
-        .default({ kind: 'participant_consent' }),
+      data_basis: dataBasisSchema.default({ kind: 'participant_consent' }),
     })
     .default({ description: '', time_zone: 'UTC', data_basis: { kind: 'participant_consent' } }),
 });

@@ -6,10 +6,24 @@ import { Section } from './Section.js';
 
 interface ConsentCoverageProps {
   readonly coverage: StudyStatus['consent_coverage'];
+  readonly dataBasis: StudyStatus['study']['data_basis'];
 }
 
-/** Modality × consent state: how many participants each modality's data may come from. */
-export function ConsentCoverage({ coverage }: ConsentCoverageProps) {
+/**
+ * Modality × consent state: how many participants each modality's data may come from. A study of
+ * an existing data set records no consent per participant: it says so instead of a table of "missing".
+ */
+export function ConsentCoverage({ coverage, dataBasis }: ConsentCoverageProps) {
+  if (dataBasis.kind === 'secondary_data') {
+    return (
+      <Section id="consent" title="Consent coverage" meta="not recorded per participant" className="section--compact">
+        <p class="notice" data-data-basis="secondary_data">
+          This study re-uses an existing data set under its terms: <q>{dataBasis.terms}</q>. Consent is not recorded per participant, so the
+          ingest gate admits every modality; withdrawal and retention still apply.
+        </p>
+      </Section>
+    );
+  }
   const rows = coverageRows(coverage);
   return (
     <Section id="consent" title="Consent coverage" meta="participants per modality and consent state" className="section--compact">

@@ -48,9 +48,9 @@ function OverviewContent({ client, overview }: { readonly client: WeftClient; re
       <StudyCounts counts={view.counts} />
       <div class="columns">
         <VariantsSummary rows={view.variantRows} />
-        <ConsentCoverage coverage={overview.status.consent_coverage} />
+        <ConsentCoverage coverage={overview.status.consent_coverage} dataBasis={overview.status.study.data_basis} />
       </div>
-      <ParticipantsTable participants={overview.participants} />
+      <ParticipantsTable participants={overview.participants} consentRecorded={overview.status.study.data_basis.kind === 'participant_consent'} />
       <ErasuresSection erasures={overview.erasures} />
       <SessionsTable rows={view.sessionRows} />
       <FaceFeaturesSection client={client} streams={overview.streams} />

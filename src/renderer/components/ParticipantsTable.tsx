@@ -8,15 +8,18 @@ import { Section } from './Section.js';
 
 interface ParticipantsTableProps {
   readonly participants: readonly Participant[];
+  /** False for a study of an existing data set: no consent per participant, so no consent columns. */
+  readonly consentRecorded: boolean;
 }
 
-export function ParticipantsTable({ participants }: ParticipantsTableProps) {
+export function ParticipantsTable({ participants, consentRecorded }: ParticipantsTableProps) {
   const withdrawn = participants.filter((p) => p.withdrawn).length;
+  const headRows = consentRecorded ? 2 : 1;
   return (
     <Section
       id="participants"
       title="Participants"
-      meta={`${plural(participants.length, 'participant')}${withdrawn > 0 ? `, ${formatCount(withdrawn)} withdrawn` : ''} · current consent per modality`}
+      meta={`${plural(participants.length, 'participant')}${withdrawn > 0 ? `, ${formatCount(withdrawn)} withdrawn` : ''}${consentRecorded ? ' · current consent per modality' : ''}`}
     >
       {participants.length === 0 ? (
         <p class="empty">No participants yet. Import a consent export or a data file that names its participants.</p>
@@ -25,33 +28,37 @@ export function ParticipantsTable({ participants }: ParticipantsTableProps) {
           <table class="table table--participants">
             <thead>
               <tr>
-                <th scope="col" rowSpan={2}>
+                <th scope="col" rowSpan={headRows}>
                   Participant
                 </th>
-                <th scope="col" rowSpan={2}>
+                <th scope="col" rowSpan={headRows}>
                   Status
                 </th>
-                <th scope="col" rowSpan={2}>
+                <th scope="col" rowSpan={headRows}>
                   Enrolled
                 </th>
-                <th scope="col" rowSpan={2} class="num">
+                <th scope="col" rowSpan={headRows} class="num">
                   Sessions
                 </th>
-                <th scope="colgroup" colSpan={MODALITIES.length} class="group-head">
-                  Consent by modality
-                </th>
-              </tr>
-              <tr>
-                {MODALITIES.map((m) => (
-                  <th key={m} scope="col" class="modality-head">
-                    {modalityLabel(m)}
+                {consentRecorded ? (
+                  <th scope="colgroup" colSpan={MODALITIES.length} class="group-head">
+                    Consent by modality
                   </th>
-                ))}
+                ) : null}
               </tr>
+              {consentRecorded ? (
+                <tr>
+                  {MODALITIES.map((m) => (
+                    <th key={m} scope="col" class="modality-head">
+                      {modalityLabel(m)}
+                    </th>
+                  ))}
+                </tr>
+              ) : null}
             </thead>
             <tbody>
               {participants.map((p) => {
-                const status = participantStatus(p);
+                const status = participantStatus(p, consentRecorded);
                 return (
                   <tr key={p.participant_id} class={p.withdrawn ? 'is-withdrawn' : undefined} data-participant={p.participant_id}>
                     <th scope="row" class="id">
@@ -66,11 +73,13 @@ export function ParticipantsTable({ participants }: ParticipantsTableProps) {
                       {p.enrolled_at === null ? '—' : <time dateTime={p.enrolled_at}>{formatDate(p.enrolled_at)}</time>}
                     </td>
                     <td class="num">{formatCount(p.sessions)}</td>
-                    {participantConsentCells(p).map((cell) => (
-                      <td key={cell.modality} data-modality={cell.modality}>
-                        <ConsentBadge badge={cell.badge} title={cell.title} />
-                      </td>
-                    ))}
+                    {consentRecorded
+                      ? participantConsentCells(p).map((cell) => (
+                          <td key={cell.modality} data-modality={cell.modality}>
+                            <ConsentBadge badge={cell.badge} title={cell.title} />
+                          </td>
+                        ))
+                      : null}
                   </tr>
                 );
               })}

@@ -73,8 +73,10 @@ export interface ParticipantStatusView {
 }
 
 /** A participant's standing in one word: withdrawal first, then consent that no longer or never applied. */
-export function participantStatus(participant: Participant): ParticipantStatusView {
+/** A participant's standing; in a study of an existing data set (consentRecorded false) there is no consent to show. */
+export function participantStatus(participant: Participant, consentRecorded = true): ParticipantStatusView {
   if (participant.withdrawn) return { label: 'Withdrawn', className: 'status status--withdrawn', symbol: '⊘' };
+  if (!consentRecorded) return { label: 'In the data set', className: 'status status--active', symbol: '●' };
   const recorded = Object.values(participant.consent).filter((state) => state !== 'missing');
   if (recorded.length === 0) return { label: 'No consent', className: 'status status--missing', symbol: '?' };
   if (recorded.every((state) => state === 'expired')) return { label: 'Expired', className: 'status status--expired', symbol: '◷' };

@@ -37,7 +37,7 @@ export function participant(id: string, fields: Partial<Participant> = {}): Part
 
 export function status(fields: Partial<StudyStatus> = {}): StudyStatus {
   return {
-    study: { study_id: '00000000-0000-4000-8000-000000000000', name: 'Pilot', path: '/data/pilot', schema_version: 1, created_at: '2025-01-01T00:00:00Z', read_only: false, encrypted: false },
+    study: { study_id: '00000000-0000-4000-8000-000000000000', name: 'Pilot', path: '/data/pilot', schema_version: 1, created_at: '2025-01-01T00:00:00Z', read_only: false, encrypted: false, data_basis: { kind: 'participant_consent' } },
     participants: 0,
     sessions: [],
     variants: [],

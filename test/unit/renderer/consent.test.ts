@@ -46,6 +46,11 @@ describe('participantStatus', () => {
     expect(participantStatus(participant('P07', { consent: {} })).label).toBe('No consent');
     expect(participantStatus(participant('P08', { consent: { ...expired, gaze: 'granted' } })).label).toBe('Active');
   });
+
+  it('shows no consent to miss in a study of an existing data set, but still a withdrawal', () => {
+    expect(participantStatus(participant('P09', { consent: {} }), false).label).toBe('In the data set');
+    expect(participantStatus(participant('P10', { consent: {}, withdrawn: true }), false).label).toBe('Withdrawn');
+  });
 });
 
 describe('coverageRows', () => {
