@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'preact/hooks';
 import type { WeftClient } from '../../core/api/client.js';
-import type { Consent, Participant, Stream } from '../../core/api/schemas.js';
+import type { Consent, Participant, Stream, StudyInfo } from '../../core/api/schemas.js';
 import type { LiveUpdates } from '../api.js';
 import { useStudyData } from '../useStudyData.js';
 import { buildConsentMatrix } from '../view/consentMatrix.js';
@@ -23,11 +23,17 @@ interface ConsentData {
   readonly participants: readonly Participant[];
   readonly consents: readonly Consent[];
   readonly streams: readonly Stream[];
+  readonly dataBasis: StudyInfo['data_basis'];
 }
 
 async function loadConsent(client: WeftClient): Promise<ConsentData> {
-  const [participants, consents, streams] = await Promise.all([client.call('participant.list', {}), client.call('consent.list', {}), client.call('stream.list', {})]);
-  return { participants, consents, streams };
+  const [participants, consents, streams, info] = await Promise.all([
+    client.call('participant.list', {}),
+    client.call('consent.list', {}),
+    client.call('stream.list', {}),
+    client.call('study.info', {}),
+  ]);
+  return { participants, consents, streams, dataBasis: info.data_basis };
 }
 
 export function ConsentPage({ client, mode, liveUpdates }: ConsentPageProps) {
@@ -58,6 +64,12 @@ function ConsentContent({ client, data, loadedAt, selected, onSelect, onChanged 
       <PageHeader title={PAGE_TITLES.consent}>
         What each participant agreed to, per modality, from the signed forms. Data of a modality without granted consent is refused at import; a withdrawal deletes the data it covers.
       </PageHeader>
+      {data.dataBasis.kind === 'secondary_data' ? (
+        <p class="notice" data-data-basis="secondary_data">
+          This study re-uses an existing data set under its terms: <q>{data.dataBasis.terms}</q>. Imports do not ask for consent per participant, so
+          consent recorded here does not gate them; withdrawing a participant still erases their data.
+        </p>
+      ) : null}
       <section class="section" aria-labelledby="matrix-heading">
         <div class="section__head">
           <h2 id="matrix-heading">Consent per participant and modality</h2>
