@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Participant, Session, Stream } from '../../src/core/api/schemas.js';
 import { startServer, type RunningServer } from '../../src/server/httpServer.js';
 import { OVERVIEW_STUDY, buildOverviewStudy, type OverviewStudy } from './fixtures/overviewStudy.js';
+import { createTestStudy, type TestStudy } from '../support/study.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
 const RENDERER_DIR = join(REPO_ROOT, 'dist', 'src', 'renderer');
@@ -288,6 +289,34 @@ describe('browser mode without a valid token', () => {
     expect(await page.locator('#participants').count()).toBe(0);
     await page.reload();
     await page.getByRole('heading', { level: 1, name: /weft serve/ }).waitFor();
+  });
+});
+
+describe('the overview of a study of an existing data set', () => {
+  let secondary: TestStudy;
+  let secondaryServer: RunningServer;
+  beforeAll(async () => {
+    secondary = await createTestStudy({ dataBasis: { kind: 'secondary_data', terms: 'DataShop ds76 terms of use' } });
+    const log = join(secondary.root, 'tx.txt');
+    await writeFile(log, 'Anon Student Id\tSession Id\tTime\tTime Zone\tOutcome\nStu_A\tA-1\t2026-03-02 14:00:00\tUTC\tCORRECT\nStu_B\tB-1\t2026-03-02 15:00:00\tUTC\tINCORRECT\n');
+    await secondary.client.call('session.import', { files: [log] });
+    secondaryServer = await startServer({ handlers: secondary.workspace.handlers, hub: secondary.workspace.hub, rendererDir: RENDERER_DIR, actor: 'test', port: 0 });
+  });
+  afterAll(async () => {
+    await secondaryServer?.close();
+    await secondary?.close();
+  });
+
+  it('says consent is not recorded per participant, instead of showing every participant without consent', async () => {
+    const page = await openPage();
+    await page.goto(secondaryServer.launchUrl);
+    const notice = page.locator('#consent [data-data-basis="secondary_data"]');
+    await notice.waitFor();
+    expect(await notice.textContent()).toContain('DataShop ds76 terms of use');
+    expect(await page.locator('#consent table').count()).toBe(0);
+    expect(await page.locator('#participants tbody tr th[scope=row]').allTextContents()).toEqual(['Stu_A', 'Stu_B']);
+    expect(await page.locator('#participants [data-status]').allTextContents()).toEqual(['● In the data set', '● In the data set']);
+    expect(await page.locator('#participants td[data-modality]').count()).toBe(0);
   });
 });
 
