@@ -13,7 +13,7 @@ import { declaredSessionStarts, plan, resolveTarget, type ImportRequest, type Pl
 import { writeAnnotations, writeConsents, writeDemographics } from './importRecords.js';
 import { AcceptedStreamWriter, RefusedStreamWriter, TABLE_OF_KIND } from './streamWriters.js';
 import { refusedStreamsLastTime, streamKey, streamsStoredFrom } from './reimport.js';
-import { consentAt, ensureSession, finishSessions, loadConsent, loadState, nowUs, type SessionState } from './studyState.js';
+import { consentAt, describeSession, ensureSession, finishSessions, loadConsent, loadState, nowUs, type SessionState } from './studyState.js';
 import { TableAppender, appendRows } from './tableAppender.js';
 import { TextReader } from './textReader.js';
 import type { AnnotationFields, ConsentFields, DemographicsFields, ImportSink, ImportWarning, StreamSpec, StreamWriter } from './types.js';
@@ -147,17 +147,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
                   return Math.round(t - session.startUs);
                 }
               : (t: number): number => Math.round(t + clock.offsetUs);
-          const describe = (info: { variant?: string; lesson?: string }): void => {
-            if (info.variant !== undefined) {
-              if (session.variant !== null && session.variant !== info.variant) {
-                throw new WeftError('CONFLICT', `Session "${session.sessionId}" is in variant "${session.variant}", but ${file.source.path} says "${info.variant}"`, {
-                  location: { file: file.source.path },
-                });
-              }
-              session.variant = info.variant;
-            }
-            if (info.lesson !== undefined) session.lesson ??= info.lesson;
-          };
+          const describe = (info: { variant?: string; lesson?: string }): void => describeSession(session, info, file);
           const shared = { signals: await appenderFor('signals') };
           const affectConsent = consentAt(state, basis, pseudonymKey, target.participantId, 'affect_inferences');
           const allowSignal = (name: string): boolean => affectConsent === 'granted' || !isAffectInference(name);

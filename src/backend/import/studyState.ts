@@ -102,16 +102,21 @@ export function ensureSession(
       });
     }
   }
-  if (target.variant !== null) {
-    if (session.variant !== null && session.variant !== target.variant) {
-      throw new WeftError('CONFLICT', `Session "${sessionId}" is in variant "${session.variant}", but ${file.source.path} says "${target.variant}"`, {
+  describeSession(session, { ...(target.variant === null ? {} : { variant: target.variant }), ...(target.lesson === null ? {} : { lesson: target.lesson }) }, file);
+  return session;
+}
+
+/** Records a session's lesson variant and lesson as a file states them; a second, different variant is a conflict. */
+export function describeSession(session: SessionState, info: { variant?: string; lesson?: string }, file: PlannedFile): void {
+  if (info.variant !== undefined) {
+    if (session.variant !== null && session.variant !== info.variant) {
+      throw new WeftError('CONFLICT', `Session "${session.sessionId}" is in variant "${session.variant}", but ${file.source.path} says "${info.variant}"`, {
         location: { file: file.source.path },
       });
     }
-    session.variant = target.variant;
+    session.variant = info.variant;
   }
-  if (target.lesson !== null) session.lesson ??= target.lesson;
-  return session;
+  if (info.lesson !== undefined) session.lesson ??= info.lesson;
 }
 
 function defaultSessionId(state: StudyState, participantId: string, file: PlannedFile): string {
