@@ -18,7 +18,6 @@ import { TableAppender, appendRows } from './tableAppender.js';
 import { TextReader } from './textReader.js';
 import type { AnnotationFields, ConsentFields, DemographicsFields, ImportSink, ImportWarning, StreamSpec, StreamWriter } from './types.js';
 
-
 interface OpenStream {
   readonly writer: AcceptedStreamWriter;
   readonly session: SessionState;
