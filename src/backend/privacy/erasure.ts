@@ -100,8 +100,8 @@ function occurrences(haystack: Buffer, needle: Buffer): number {
  * identifier as UTF-8 and UTF-16LE, and its name too. The database file is searched through
  * DuckDB instead (scanDatabase): DuckDB may store a column's strings compressed (and an
  * encrypted study's bytes are ciphertext), so a search of its bytes could miss one, while its
- * compressed numbers hold short runs of bytes by chance (the
- * demo study's 20 MB database held "P06" twice that way after P06 was erased).
+ * compressed numbers hold short runs of bytes by chance (the demo study's 20 MB database held
+ * "P06" twice that way after P06 was erased).
  */
 export async function searchStudyFolder(dir: string, database: string, identifiers: readonly Identifier[]): Promise<{ hits: ErasureHit[]; files: number; bytes: number }> {
   const hits: ErasureHit[] = [];
@@ -137,9 +137,9 @@ export async function searchStudyFolder(dir: string, database: string, identifie
  * media files Weft manages for them. Then it rewrites the database so the deleted bytes leave
  * the file, and verifies: a search of every value of every text column, a rewritten file with no
  * free blocks, and a search of every other file in the study folder, for the participant's id
- * and their session ids. The erasure is audited by keyed pseudonym,
- * never with the erased data, and the pseudonym stays in the erasure register so that the
- * ingest gate refuses the participant's data if it is ever imported again.
+ * and their session ids. The erasure is audited by keyed pseudonym, never with the erased data,
+ * and the pseudonym stays in the erasure register so that the ingest gate refuses the
+ * participant's data if it is ever imported again.
  */
 export async function eraseParticipant(
   study: Study,
