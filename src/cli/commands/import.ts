@@ -48,6 +48,9 @@ function renderRefused(refused: ImportSummary['files'][number]['refused']): stri
       'Consent is recorded with `weft consent import` (a REDCap export) or `weft consent record`; then import the file again. A study of an existing data set, with no consent per participant, is created with `weft init --secondary-data TERMS`.',
     );
   }
+  if (refused.some((r) => r.kind === 'annotations' || r.kind === 'demographics')) {
+    lines.push('Refused annotations and demographics are not read again from a file imported before: only its streams are.');
+  }
   return lines;
 }
 

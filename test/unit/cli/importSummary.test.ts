@@ -49,6 +49,13 @@ describe('the import summary', () => {
     expect(lines.filter((l) => l.startsWith('  Stu_'))).toHaveLength(20);
     expect(lines).toContain('  … and 6 more (--json lists every one)');
     expect(lines.join('\n')).not.toContain('weft consent record');
+    expect(lines.join('\n')).not.toContain('Refused annotations');
+  });
+
+  it('says that refused annotations are not read again from the same file', () => {
+    const text = renderImportSummary(summaryOf([{ participant_id: 'P01', session_id: 'S01', kind: 'annotations', modality: 'affect_inferences', consent: 'missing', rows: 12 }]));
+    expect(text).toContain('  P01 (S01): annotations, 12 rows (Affect inferences consent missing)');
+    expect(text).toContain('Refused annotations and demographics are not read again from a file imported before: only its streams are.');
   });
 
   it('names the one participant of a file that holds several of their sessions', () => {
