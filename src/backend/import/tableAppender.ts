@@ -2,6 +2,7 @@ import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk, DuckDBTypeId, type DuckDBAppender, type DuckDBType, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
 import { WeftError } from '../../core/errors.js';
 import type { Connection } from '../store/duck.js';
+import { ByteHeap, isPlainJson } from './jsonBytes.js';
 
 const BATCH_ROWS = 2048;
 const INT64_LIMIT = 2 ** 63;
@@ -138,7 +139,8 @@ const encoder = new TextEncoder();
 
 /**
  * VARCHAR and JSON. A string of up to 12 UTF-8 bytes lives inside its 16-byte string_t, so it
- * is written into the buffer here. Longer ones are encoded one after another into `heap`, which
+ * is written into the buffer here. Longer ones are encoded one after another into `heap` (an
+ * object or array, a JSON column's usual value, is serialised there directly), which
  * goes to DuckDB's string heap for the vector in one native call (assigned to row 0 for a moment);
  * each long row's string_t then points into that copy: length, 4-byte prefix, address. The copy
  * lives in the vector's own string buffer until the chunk is appended, which copies the strings
@@ -149,8 +151,7 @@ class VarCharBuffer implements ColumnBuffer {
   private readonly bytes = new Uint8Array(BATCH_ROWS * STRING_T_BYTES);
   private readonly words = new Uint32Array(this.bytes.buffer);
   private readonly validity = new Validity();
-  private heap = new Uint8Array(64 * 1024);
-  private heapUsed = 0;
+  private readonly heap = new ByteHeap();
   private readonly longRows = new Uint32Array(BATCH_ROWS);
   private readonly longOffsets = new Uint32Array(BATCH_ROWS);
   private longCount = 0;
@@ -163,6 +164,11 @@ class VarCharBuffer implements ColumnBuffer {
     if (v === null || v === undefined) {
       this.bytes.fill(0, slot, slot + STRING_T_BYTES);
       this.validity.setNull(row);
+      this.same = null;
+      return;
+    }
+    if (typeof v === 'object' && isPlainJson(v)) {
+      this.addJson(row, slot, v);
       this.same = null;
       return;
     }
@@ -216,18 +222,33 @@ class VarCharBuffer implements ColumnBuffer {
       return;
     }
     this.lastLong = text;
-    // UTF-8 takes at most 3 bytes per UTF-16 code unit.
-    const room = text.length * 3;
-    if (this.heapUsed + room > this.heap.length) {
-      const grown = new Uint8Array(Math.max(this.heap.length * 2, this.heapUsed + room));
-      grown.set(this.heap.subarray(0, this.heapUsed));
-      this.heap = grown;
+    const offset = this.heap.used;
+    this.long(row, slot, offset, this.heap.writeText(text));
+  }
+
+  /**
+   * Serialises an object or array straight onto the heap, without the JSON text as a string in
+   * between; the few that come to 12 bytes or less move into their slot.
+   */
+  private addJson(row: number, slot: number, value: object): void {
+    const offset = this.heap.used;
+    this.heap.writeJson(value);
+    const written = this.heap.used - offset;
+    if (written <= INLINE_BYTES) {
+      this.bytes.fill(0, slot, slot + STRING_T_BYTES);
+      this.bytes.set(this.heap.bytes.subarray(offset, offset + written), slot + 4);
+      this.words[slot >>> 2] = written;
+      this.heap.used = offset;
+      return;
     }
-    const offset = this.heapUsed;
-    const { written } = encoder.encodeInto(text, this.heap.subarray(offset));
-    this.heapUsed = offset + written;
-    this.words[slot >>> 2] = written;
-    this.bytes.set(this.heap.subarray(offset, offset + 4), slot + 4);
+    this.lastLong = undefined;
+    this.long(row, slot, offset, written);
+  }
+
+  /** Length and prefix of a long string at `offset` on the heap into its slot; the address comes in copyTo. */
+  private long(row: number, slot: number, offset: number, length: number): void {
+    this.words[slot >>> 2] = length;
+    this.bytes.set(this.heap.bytes.subarray(offset, offset + 4), slot + 4);
     this.longRows[this.longCount] = row;
     this.longOffsets[this.longCount] = offset;
     this.longCount += 1;
@@ -239,7 +260,7 @@ class VarCharBuffer implements ColumnBuffer {
       return;
     }
     if (this.longCount > 0) {
-      duckdb.vector_assign_string_element_len(vector, 0, this.heap.subarray(0, this.heapUsed));
+      duckdb.vector_assign_string_element_len(vector, 0, this.heap.bytes.subarray(0, this.heap.used));
       // Row 0's string_t now points at DuckDB's copy of the heap; little-endian, as on every platform DuckDB's Node package ships for.
       const entry = duckdb.vector_get_data(vector, STRING_T_BYTES);
       const address = new DataView(entry.buffer, entry.byteOffset, STRING_T_BYTES);
@@ -260,7 +281,7 @@ class VarCharBuffer implements ColumnBuffer {
   reset(): void {
     this.validity.reset();
     this.longCount = 0;
-    this.heapUsed = 0;
+    this.heap.used = 0;
     this.same = undefined;
     this.lastLong = undefined;
   }
