@@ -16,7 +16,9 @@ export class ProgressRenderer {
     if (p.phase !== 'running') {
       this.clear();
       const total = p.total === null ? '' : ` of ${formatCount(p.total)}`;
-      this.stream.write(`${p.label}: ${p.phase} (${formatCount(p.done)}${total} ${p.unit})${p.message ? ` ${p.message}` : ''}\n`);
+      // A failed job's message is the command's error, which weft prints once, after this line.
+      const message = p.phase === 'failed' || !p.message ? '' : ` ${p.message}`;
+      this.stream.write(`${p.label}: ${p.phase} (${formatCount(p.done)}${total} ${p.unit})${message}\n`);
       return;
     }
     if (!this.stream.isTTY) return;

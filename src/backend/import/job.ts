@@ -16,6 +16,7 @@ import { refusedStreamsLastTime, streamKey, streamsStoredFrom } from './reimport
 import { consentAt, describeSession, ensureSession, finishSessions, loadConsent, loadState, nowUs, type SessionState } from './studyState.js';
 import { TableAppender, appendRows } from './tableAppender.js';
 import { TextReader } from './textReader.js';
+import { timeOrderWarnings } from './timeOrderWarnings.js';
 import type { AnnotationFields, ConsentFields, DemographicsFields, ImportSink, ImportWarning, StreamSpec, StreamWriter } from './types.js';
 
 interface OpenStream {
@@ -205,9 +206,12 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       result.consents = kept.length;
       const annotated = await writeAnnotations(conn, state, annotations, file.source.path, basis, pseudonymKey);
       result.annotations = annotated.stored;
-      for (const open of fileStreams) {
-        result.warnings.push(...open.writer.timeWarnings(file.source.path).map((w) => ({ ...w, count: w.count ?? 1 })));
-      }
+      result.warnings.push(
+        ...timeOrderWarnings(
+          file.source.path,
+          fileStreams.map((open) => ({ kind: open.spec.kind, participantId: open.session.participantId, sessionId: open.session.sessionId, order: open.writer.timeOrder })),
+        ),
+      );
       const described = await writeDemographics(conn, state, demographics, basis, pseudonymKey);
       result.demographics = described.stored;
       const refusedSignals = signalGates

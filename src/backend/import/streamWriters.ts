@@ -3,7 +3,8 @@ import type { StreamKind } from '../../core/study/modalities.js';
 import type { TableAppender } from './tableAppender.js';
 import { randomUUID } from 'node:crypto';
 import type { SourceFile } from './source.js';
-import type { EventFields, FixationFields, GazeFields, ImportWarning, MediaFields, SaccadeFields, StreamWriter } from './types.js';
+import type { TimeOrder } from './timeOrderWarnings.js';
+import type { EventFields, FixationFields, GazeFields, MediaFields, SaccadeFields, StreamWriter } from './types.js';
 
 export interface StreamStats {
   rows: number;
@@ -208,25 +209,9 @@ export class AcceptedStreamWriter implements StreamWriter {
     this.onSessionInfo(info);
   }
 
-  /** Warnings about time order, worded for the person who made the file. */
-  timeWarnings(file: string): ImportWarning[] {
-    const warnings: ImportWarning[] = [];
-    if (this.backwards > 0) {
-      warnings.push({
-        message: `${this.backwards} timestamp${this.backwards === 1 ? '' : 's'} in the ${this.kind} stream went backwards; rows were kept in file order (the views sort by time)`,
-        location: { file, ...(this.firstBackwardsLine === undefined ? {} : { line: this.firstBackwardsLine }) },
-        count: this.backwards,
-      });
-    }
-    const samples = this.kind === 'face_features' || this.kind === 'gaze';
-    if (samples && this.repeats > 0) {
-      warnings.push({
-        message: `${this.repeats} sample${this.repeats === 1 ? '' : 's'} in the ${this.kind} stream repeat the previous timestamp`,
-        location: { file },
-        count: this.repeats,
-      });
-    }
-    return warnings;
+  /** What this stream noticed about the order of its timestamps, for the import's warnings. */
+  get timeOrder(): TimeOrder {
+    return { backwards: this.backwards, firstBackwardsLine: this.firstBackwardsLine, repeats: this.repeats };
   }
 }
 

@@ -90,6 +90,19 @@ describe.skipIf(!HAVE_REALDATA)(`DataShop student-step exports (real files)${HAV
     const noStart = rows.filter((r) => r[header.indexOf('Step Start Time')] === '').length;
     expect(noStart).toBe(51);
     expect(file?.warnings.map((w) => w.message)).toContain(`${noStart} steps have no Step Start Time (first at line ${rows.findIndex((r) => r[header.indexOf('Step Start Time')] === '') + 2}); they were placed at their First Transaction Time`);
+    // One warning for the students whose steps go back in time, not one per student; checked against the rows as stored, in file order.
+    const counts = await study.workspace.study.db.read((conn) =>
+      conn.all(
+        `SELECT count(*) FILTER (WHERE back)::INTEGER, count(DISTINCT stream_id) FILTER (WHERE back)::INTEGER, count(DISTINCT stream_id)::INTEGER
+         FROM (SELECT stream_id, t_us < lag(t_us) OVER (PARTITION BY stream_id ORDER BY rowid) AS back FROM weft.events WHERE stream_id IN (SELECT stream_id FROM weft.streams WHERE source_path LIKE '%ct.csv'))`,
+      ),
+    );
+    const [backwardsRows, backwardsStreams, streamCount] = Object.values(counts[0] ?? {}) as [number, number, number];
+    const backwards = file?.warnings.filter((w) => w.message.includes('went backwards')) ?? [];
+    expect(backwards).toHaveLength(1);
+    expect(backwardsStreams).toBeGreaterThan(3);
+    expect(backwards[0]?.count).toBe(backwardsRows);
+    expect(backwards[0]?.message).toMatch(new RegExp(`^${backwardsRows.toLocaleString('en-US')} timestamps went backwards in ${backwardsStreams} of ${streamCount} interaction_log streams \\(([^;]+; ){3}${backwardsStreams - 3} more\\); rows were kept in file order`));
     const kc = header.indexOf('KC(Default)');
     const multi = rows.find((r) => (r[kc] ?? '').includes('~~')) as string[];
     const [row] = await query(

@@ -367,7 +367,7 @@ describe('broken EyeLink files', () => {
     expect(summary.files[0]?.warnings.map((w) => w.message)).toEqual([
       'tracker time goes back by more than a second 1 time (first at line 12: from 5000 to 1004 ms); EyeLink\'s clock only runs forward, so lines are out of order or the tracker restarted in this file: rows were kept at the times the file gives',
       '1 timestamp in the eye_markers stream went backwards; rows were kept in file order (the views sort by time)',
-      '1 sample in the gaze stream repeat the previous timestamp',
+      '1 sample in the gaze stream repeats the previous timestamp',
     ]);
   });
 

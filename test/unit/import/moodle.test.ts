@@ -91,11 +91,11 @@ describe('Moodle log downloads', () => {
     expect(file?.warnings.map((w) => w.message)).toEqual([
       "Moodle writes log times in the downloading user's time zone without naming it: the 4 times were read in Europe/Berlin (the study's time zone; set time_zone in the log's mapping file if the download was made in another)",
       "The log lists events newest first, as Moodle's Logs report does (3 of 4 rows are earlier than the row above); events are stored as they are, and the views sort them by time",
-      '1 rows name no user ("-": cron jobs, the system; first at line 3); they belong to no participant and were not imported',
+      '1 row names no user ("-": cron jobs, the system; first at line 3); they belong to no participant and were not imported',
       'Time: 4 times are written with slashes, which read day/month or month/day (first at line 2); they were read day/month/year, assumed (Moodle\'s English language pack writes times d/m/yy; every date in the file also reads the other way)',
       'Time: 4 times have two-digit years (first at line 2); 69–99 were read as 1969–1999 and 00–68 as 2000–2068',
-      "1 rows of 1 actor not in the actor map were skipped, as the mapping's participants.unmapped says (first: the row at line 5)",
-      '2 timestamps in the interaction_log stream went backwards; rows were kept in file order (the views sort by time)',
+      "1 row of 1 actor not in the actor map was skipped, as the mapping's participants.unmapped says (first: the row at line 5)",
+      '2 timestamps went backwards in 1 of 2 interaction_log streams (P01 / P01-1: 2, from line 6); rows were kept in file order (the views sort by time)',
     ]);
     expect(await query(study, `SELECT e.participant_id, epoch_us(s.started_at) + e.t_us, e.kind, e.label, e.problem, e.attributes->>'component', e.attributes->>'description', e.attributes->>'origin' FROM events e JOIN sessions s USING (session_id) WHERE e.participant_id = 'P01' ORDER BY e.t_us`)).toEqual([
       ['P01', Date.UTC(2026, 2, 5, 12, 40, 5) * 1000, 'course_viewed', 'Course viewed', 'Course: Fractions', 'System', "The user with id '[user]' viewed the course with id '4'.", 'web'],

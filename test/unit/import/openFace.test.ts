@@ -430,7 +430,7 @@ describe('bad OpenFace files', () => {
     const summary = await study.client.call('session.import', { files: [path], participant_id: 'P01', session_id: 'S01', clock_offset_s: 0 });
     expect(summary.files[0]?.warnings.map((w) => [w.message, w.location?.line])).toEqual([
       ['1 timestamp in the face_features stream went backwards; rows were kept in file order (the views sort by time)', 5],
-      ['1 sample in the face_features stream repeat the previous timestamp', undefined],
+      ['1 sample in the face_features stream repeats the previous timestamp', undefined],
     ]);
   });
 

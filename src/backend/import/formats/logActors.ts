@@ -96,6 +96,7 @@ export class ParticipantResolver {
     private readonly path: string,
     private readonly mapping: LogMapping | null,
     applicableRules: readonly ActorRule[],
+    /** What the format calls its items, in the plural ("statements"). */
     private readonly unit: string,
   ) {
     const rules = mapping?.participants;
@@ -187,7 +188,7 @@ export class ParticipantResolver {
     if (this.skipped === undefined) return;
     const { statements, actors, where } = this.skipped;
     sink.warn({
-      message: `${statements} ${this.unit} of ${actors.size} actor${actors.size === 1 ? '' : 's'} not in the actor map were skipped, as the mapping's participants.unmapped says (first: ${where})`,
+      message: `${statements} ${statements === 1 ? this.unit.replace(/s$/, '') : this.unit} of ${actors.size} actor${actors.size === 1 ? '' : 's'} not in the actor map ${statements === 1 ? 'was' : 'were'} skipped, as the mapping's participants.unmapped says (first: ${where})`,
       location: { file: this.path },
       count: statements,
     });

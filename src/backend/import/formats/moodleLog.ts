@@ -166,7 +166,7 @@ export const moodleLog: Importer = {
       }
       if (noUser !== undefined) {
         ctx.sink.warn({
-          message: `${noUser.count} rows name no user ("-": cron jobs, the system; first at line ${noUser.line}); they belong to no participant and were not imported`,
+          message: `${noUser.count === 1 ? '1 row names' : `${noUser.count} rows name`} no user ("-": cron jobs, the system; first at line ${noUser.line}); they belong to no participant and were not imported`,
           location: { file: path, line: noUser.line, field: 'User full name' },
           count: noUser.count,
         });
