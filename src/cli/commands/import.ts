@@ -71,7 +71,7 @@ export function renderImportSummary(summary: ImportSummary): string {
       const who =
         sessions.size === 1
           ? `${[...participants][0] ?? ''} / ${[...sessions][0] ?? ''}`
-          : `${participants.size === 1 ? ([...participants][0] ?? '') : `${participants.size} participants`}, ${sessions.size} sessions`;
+          : `${participants.size === 1 ? ([...participants][0] ?? '') : `${formatCount(participants.size)} participants`}, ${formatCount(sessions.size)} sessions`;
       rows.push([name, file.format, who, kind, streams.reduce((sum, s) => sum + s.rows, 0), sessions.size === 1 ? spanOf(streams) : '']);
     }
     if (file.consents > 0) rows.push([name, file.format, '', 'consent records', file.consents, '']);

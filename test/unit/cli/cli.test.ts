@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { weft, weftUntil } from '../../support/cli.js';
 import { sessionRows, writeConsentCsv, writeTransactions } from '../../support/fixtures.js';
@@ -49,6 +49,16 @@ describe('weft', () => {
     const again = await weft(['init', '--study', study]);
     expect(again.code).toBe(9);
     expect(again.stderr).toContain('already holds a Weft study');
+  });
+
+  it('takes the folder of a new study as an argument too, and refuses two different ones', async () => {
+    const folder = `${study}-by-argument`;
+    const created = await weft(['init', folder, '--secondary-data', 'public data set terms']);
+    expect(created.code).toBe(0);
+    expect(created.stdout).toContain(`Created study "${basename(folder)}" in ${folder}`);
+    const both = await weft(['init', `${folder}-other`, '--study', folder]);
+    expect(both.code).toBe(2);
+    expect(both.stderr).toContain('weft init was given two study folders');
   });
 
   it('imports files with a summary, and recognises them the second time', async () => {
