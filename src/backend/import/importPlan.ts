@@ -107,7 +107,7 @@ export function resolveTarget(file: PlannedFile, spec: StreamSpec, distinct: Set
   }
   const participantId = file.override.participantId ?? fromFile;
   if (participantId === undefined) {
-    throw new WeftError('INVALID_INPUT', `${file.source.path} does not say which participant it belongs to; give --participant, or list it in a manifest`, {
+    throw new WeftError('INVALID_INPUT', `${file.source.path} does not say which participant it belongs to; give --participant, or list it in a manifest${spec.target.participantAdvice === undefined ? '' : `; or ${spec.target.participantAdvice}`}`, {
       location: { file: file.source.path },
     });
   }

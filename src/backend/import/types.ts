@@ -6,6 +6,8 @@ import type { TextReader } from './textReader.js';
 /** Who and when a stream belongs to, as far as the file itself says. */
 export interface StreamTarget {
   readonly participantId?: string;
+  /** What else names the participant when neither the file nor the import does (a mapping file, say). */
+  readonly participantAdvice?: string;
   readonly sessionId?: string;
   readonly variant?: string;
   readonly lesson?: string;

@@ -223,7 +223,9 @@ describe('xAPI statements Weft writes in tests', () => {
     const bob = { objectType: 'Agent', name: 'Bob Example', mbox: 'mailto:bob@school.example' };
     const path = await write('two.jsonl', [statement(1), statement(2), statement(3, { actor: bob })]);
     const unnamed = await importError(study, [path]);
-    expect(unnamed.message).toContain('does not say which participant it belongs to; give --participant, or list it in a manifest');
+    expect(unnamed.message).toContain(
+      `does not say which participant it belongs to; give --participant, or list it in a manifest; or map its statements' actors to participants in ${path}.mapping.json (participants.actors, or a participants.from_actor rule; docs/formats.md, "People")`,
+    );
     const error = await importError(study, [path], { participant_id: 'P01' });
     expect(error.location).toEqual({ file: path, line: 3, column: 1 });
     expect(error.message).toContain('statement 3 (line 3) is by a different actor (identified by an mbox (e-mail address)) than statement 1 (line 1), and nothing maps this log\'s actors to participants');

@@ -53,7 +53,7 @@ export const caliperJson: Importer = {
       not_kept: 'actor and every Person, Agent or Group entity beyond its type (their ids identify people)',
       ...(mapping === null ? {} : { mapping: { path: mapping.path, sha256: mapping.sha256 } }),
     };
-    const streams = new StreamsByParticipant(ctx.sink, { kind: 'epoch' }, provenance);
+    const streams = new StreamsByParticipant(ctx.sink, { kind: 'epoch' }, provenance, resolver.advice);
     const errors = new ItemErrors(path, 'items (events, entity descriptions, envelopes)');
     const entities = new EntityTable();
     const reader = JsonValueReader.open(ctx.file);

@@ -112,6 +112,12 @@ export class ParticipantResolver {
     }
   }
 
+  /** How to have the log's actors become participants, for an import that names none; undefined when the mapping does so already. */
+  get advice(): string | undefined {
+    if (this.mapping?.participants !== null && this.mapping?.participants !== undefined) return undefined;
+    return `map its ${this.unit}' actors to participants in ${this.mapping?.path ?? `${this.path}.mapping.json`} (participants.actors, or a participants.from_actor rule; docs/formats.md, "People")`;
+  }
+
   /** What the stream's provenance says about how its participant was found (never an identifier). */
   get rule(): string {
     const rules = this.mapping?.participants;

@@ -14,6 +14,7 @@ export class StreamsByParticipant {
     private readonly sink: ImportSink,
     private readonly time: TimeBase,
     private readonly provenance: Record<string, unknown>,
+    private readonly participantAdvice?: string,
   ) {}
 
   async writer(participantId: string | undefined, sessionId?: string | null): Promise<StreamWriter> {
@@ -23,7 +24,10 @@ export class StreamsByParticipant {
     if (writer === undefined) {
       const spec: StreamSpec = {
         kind: 'interaction_log',
-        target: { ...(participantId === undefined ? {} : { participantId }), ...(sessionId === null || sessionId === undefined ? {} : { sessionId }) },
+        target: {
+          ...(participantId === undefined ? (this.participantAdvice === undefined ? {} : { participantAdvice: this.participantAdvice }) : { participantId }),
+          ...(sessionId === null || sessionId === undefined ? {} : { sessionId }),
+        },
         time: this.time,
         provenance: this.provenance,
       };

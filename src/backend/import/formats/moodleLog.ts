@@ -92,7 +92,7 @@ export const moodleLog: Importer = {
         time_zone: `${zone} (Moodle writes the downloading user's local time without a zone)`,
         ...(mapping === null ? {} : { mapping: { path: mapping.path, sha256: mapping.sha256 } }),
       };
-      const streams = new StreamsByParticipant(ctx.sink, { kind: 'epoch' }, provenance);
+      const streams = new StreamsByParticipant(ctx.sink, { kind: 'epoch' }, provenance, resolver.advice);
       let noUser: { count: number; line: number } | undefined;
       let rows = 0;
       let previous: number | undefined;

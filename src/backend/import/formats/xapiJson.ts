@@ -89,7 +89,7 @@ export const xapiJson: Importer = {
       not_kept: 'the actor (names, mbox, openid, account), context.instructor, context.team and authority: agents identify people',
       ...(mapping === null ? {} : { mapping: { path: mapping.path, sha256: mapping.sha256 } }),
     };
-    const streams = new StreamsByParticipant(ctx.sink, { kind: 'epoch' }, provenance);
+    const streams = new StreamsByParticipant(ctx.sink, { kind: 'epoch' }, provenance, resolver.advice);
     const errors = new ItemErrors(path, 'statements');
     const notes: Notes = { noZone: undefined, storedTime: undefined, calendarDuration: undefined, voiding: undefined };
     const reader = JsonValueReader.open(ctx.file);
