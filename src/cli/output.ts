@@ -1,5 +1,4 @@
 /** Plain-text and CSV rendering for the terminal. */
-import { formatDuration } from '../core/time.js';
 
 export function formatCell(value: unknown): string {
   if (value === null || value === undefined) return '';
@@ -31,12 +30,3 @@ export function renderCsv(headers: readonly string[], rows: readonly (readonly u
   return [headers.map(csvField).join(','), ...rows.map((row) => row.map(csvField).join(','))].join('\r\n') + '\r\n';
 }
 
-/**
- * A stream's time span on session time, "0:00–1:07:19"; a span shorter than a minute to the tenth
- * of a second, shorter than ten seconds to the millisecond, where whole seconds would read 0:00–0:00.
- */
-export function formatSpan(startUs: number | null, endUs: number | null): string {
-  if (startUs === null || endUs === null) return '';
-  const decimals = endUs - startUs < 10e6 ? 3 : endUs - startUs < 60e6 ? 1 : 0;
-  return `${formatDuration(startUs, decimals)}–${formatDuration(endUs, decimals)}`;
-}

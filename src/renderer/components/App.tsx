@@ -5,6 +5,7 @@ import { AuditPage } from './AuditPage.js';
 import { ConsentPage } from './ConsentPage.js';
 import { EthicsReportPage } from './EthicsReportPage.js';
 import { FieldsPage } from './FieldsPage.js';
+import { ImportPage } from './ImportPage.js';
 import { LiveCapturePage } from './LiveCapturePage.js';
 import { MissingTokenPage } from './MissingTokenPage.js';
 import { NotFoundPage } from './NotFoundPage.js';
@@ -35,6 +36,8 @@ export function App({ connection }: AppProps) {
   switch (route.page) {
     case 'overview':
       return <OverviewPage {...page} />;
+    case 'import':
+      return <ImportPage {...page} />;
     case 'fields':
       return <FieldsPage {...page} />;
     case 'consent':

@@ -3,6 +3,7 @@ import type { WeftClient } from '../../core/api/client.js';
 import { FACE_EXTRACTION_LABEL, type FaceExtractResult, type FaceModelStatus } from '../../core/api/faceSchemas.js';
 import type { Stream } from '../../core/api/schemas.js';
 import { useAction } from '../useAction.js';
+import { pageHref } from '../view/route.js';
 import { describeActionError, type ActionError } from '../view/errors.js';
 import { RECORDINGS_SQL, buildRecordingRows, cancelledText, extractionSummary, type RecordingRow } from '../view/faceFeatures.js';
 import { formatCount, formatDuration, plural } from '../view/format.js';
@@ -56,7 +57,9 @@ export function FaceFeaturesSection({ client, streams }: FaceFeaturesSectionProp
       <FaceModelCard client={client} onStatus={onModelStatus} />
       <FormError error={loadError} what="The recordings could not be listed" />
       {recordings === null ? null : recordings.length === 0 ? (
-        <p class="empty">No video recordings yet. Import a session's MP4 or WebM to extract face features from it.</p>
+        <p class="empty">
+          No video recordings yet. <a href={pageHref('import')}>Import</a> a session's MP4 or WebM to extract face features from it.
+        </p>
       ) : (
         <ScrollableTable labelledBy="face-features-heading">
           <table class="table table--recordings">

@@ -3,8 +3,9 @@ import type { WeftClient } from '../../core/api/client.js';
 import { progressText, type JobProgress } from '../view/faceFeatures.js';
 
 /**
- * Runs a long call while following its `job.progress` events (those with `label`): the events
- * start to arrive before the call returns, so the subscription is made, and ready, first.
+ * Runs a long call while following its `job.progress` events (those with `label`, or whose label
+ * it accepts): the events start to arrive before the call returns, so the subscription is made,
+ * and ready, first.
  */
 export interface FollowedJob {
   readonly progress: JobProgress | null;
@@ -14,7 +15,7 @@ export interface FollowedJob {
   readonly cancelling: boolean;
 }
 
-export function useJobProgress(client: WeftClient, label: string): FollowedJob {
+export function useJobProgress(client: WeftClient, label: string | ((label: string) => boolean)): FollowedJob {
   const [progress, setProgress] = useState<JobProgress | null>(null);
   const [cancelling, setCancelling] = useState(false);
   const mounted = useRef(true);
@@ -33,7 +34,7 @@ export function useJobProgress(client: WeftClient, label: string): FollowedJob {
         stop = client.on((event) => {
           if (event.name !== 'job.progress' || !mounted.current) return;
           const payload = event.payload as JobProgress;
-          if (payload.label === label) setProgress(payload);
+          if (typeof label === 'string' ? payload.label === label : label(payload.label)) setProgress(payload);
         }, ready);
       });
       try {

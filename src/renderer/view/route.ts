@@ -3,11 +3,12 @@
  * "#/audit?seq=12"; any other fragment ("", "#participants", a launch token) is the overview,
  * so the overview's in-page links and `weft serve`'s "#token=…" keep working.
  */
-export const PAGES = ['overview', 'fields', 'consent', 'policy', 'audit', 'report', 'live'] as const;
+export const PAGES = ['overview', 'import', 'fields', 'consent', 'policy', 'audit', 'report', 'live'] as const;
 export type PageId = (typeof PAGES)[number];
 
 export const PAGE_LABELS: Record<PageId, string> = {
   overview: 'Overview',
+  import: 'Import',
   fields: 'Fields',
   consent: 'Consent',
   policy: 'Policy',
@@ -19,6 +20,7 @@ export const PAGE_LABELS: Record<PageId, string> = {
 /** The heading and window title of each page. */
 export const PAGE_TITLES: Record<PageId, string> = {
   overview: 'Study overview',
+  import: 'Import files',
   fields: 'Fields registry',
   consent: 'Consent and withdrawal',
   policy: 'Data-minimization policy',
