@@ -86,7 +86,7 @@ function ImportForm({ client, info }: { readonly client: WeftClient; readonly in
             </button>
           </div>
         </form>
-        {importing.pending ? <JobProgressBar job={job} waiting="Starting the import…" testId="import-progress" /> : null}
+        {importing.pending ? <JobProgressBar job={job} waiting="Starting the import…" testId="import-progress" showLabel /> : null}
         <FormError error={importing.error} what="Nothing was imported" />
       </Section>
       {importing.result === null ? null : <ImportResult summary={importing.result} />}

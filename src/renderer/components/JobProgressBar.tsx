@@ -61,16 +61,18 @@ interface JobProgressBarProps {
   /** Shown before the first event: "Starting…". */
   readonly waiting: string;
   readonly testId: string;
+  /** Say which part of the job is running ("Importing ct.csv: …"), for jobs whose label changes as they go. */
+  readonly showLabel?: boolean;
 }
 
-export function JobProgressBar({ job, waiting, testId }: JobProgressBarProps) {
+export function JobProgressBar({ job, waiting, testId, showLabel = false }: JobProgressBarProps) {
   const { progress, cancelling } = job;
   const total = progress?.total ?? null;
   return (
     <div class="job-progress" data-testid={testId} data-done={progress?.done ?? 0} data-total={total ?? ''} data-phase={progress?.phase ?? 'waiting'}>
       {progress === null || total === null || total === 0 ? <progress /> : <progress value={Math.min(progress.done, total)} max={total} />}
       <span class="job-progress__text" role="status" aria-live="polite">
-        {progress === null ? waiting : cancelling ? `${progressText(progress)}, stopping…` : progressText(progress)}
+        {progress === null ? waiting : `${showLabel ? `${progress.label}: ` : ''}${progressText(progress)}${cancelling ? ', stopping…' : ''}`}
       </span>
       {progress?.cancellable === true ? (
         <button type="button" class="button button--small" data-testid={`${testId}-cancel`} disabled={cancelling} onClick={job.cancel}>
