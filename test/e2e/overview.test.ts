@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { copyFile, mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -337,8 +337,22 @@ describe('the overview of a study of an existing data set', () => {
     expect(await error.textContent()).toContain(missing);
     expect((await secondary.client.call('participant.list', {})).map((p) => p.participant_id)).toEqual(['Stu_A', 'Stu_B']);
 
-    const kdd = realdata('pybkt_examples_as_ct', 'ct.csv');
-    await paths.fill(`\n  ${kdd}  \n\n`);
+    // Chosen from a folder the study sits beside: a copy of the real KDD Cup excerpt and a file Weft does not read.
+    const exports = join(secondary.root, 'exports');
+    await mkdir(exports);
+    const kdd = join(exports, 'ct.csv');
+    await copyFile(realdata('pybkt_examples_as_ct', 'ct.csv'), kdd);
+    await writeFile(join(exports, 'notes.txt'), 'Session notes, not data.\n');
+    await paths.fill('');
+    await page.locator('[data-testid=import-browse]').click();
+    const browser = page.locator('[data-testid=folder-browser]');
+    await browser.locator('tr[data-entry=exports] button').click();
+    await browser.locator('tr[data-entry="ct.csv"]').waitFor();
+    expect(await browser.locator('[data-testid=folder-path]').textContent()).toBe(exports);
+    expect(await browser.locator('tr[data-entry="ct.csv"] td').nth(2).textContent()).toBe('datashop-step');
+    expect(await browser.locator('tr[data-entry="notes.txt"] td').nth(2).textContent()).toBe('not a format Weft recognises from its contents');
+    await browser.locator('[data-testid=folder-add-recognised]').click();
+    expect(await paths.inputValue()).toBe(kdd);
     await page.locator('[data-testid=import-run]').click();
     const result = page.locator('[data-testid=import-result]');
     await result.waitFor();

@@ -1,10 +1,12 @@
 import { randomUUID } from 'node:crypto';
+import { dirname } from 'node:path';
 import type { Handlers } from '../../core/api/dispatch.js';
 import type { ConsentState, Participant, StudyStatus } from '../../core/api/schemas.js';
 import { WeftError } from '../../core/errors.js';
 import { MODALITIES, type Modality } from '../../core/study/modalities.js';
 import { parseIsoInstant } from '../../core/study/instants.js';
 import { readerToArrowIpc } from '../arrow.js';
+import { listFolder } from '../import/folderListing.js';
 import { runImport } from '../import/job.js';
 import { RunningJobs } from '../jobs/cancellation.js';
 import { createFaceHandlers, type FaceHandlerOptions } from './faceHandlers.js';
@@ -357,6 +359,8 @@ export function createHandlers(study: Study, face: FaceHandlerOptions = {}): Han
         );
         return rows.map(auditRowToEntry);
       }),
+
+    'files.list': async (input) => listFolder(input.dir ?? dirname(study.dir)),
 
     'session.import': jobs.cancellable(async (input, ctx) => {
       let sessionStartUs: number | undefined;

@@ -1,5 +1,5 @@
 import { WeftError } from '../../core/errors.js';
-import type { SourceFile } from './source.js';
+import type { SourceHead } from './source.js';
 import type { Importer } from './types.js';
 import { IMPORTERS } from './formats/index.js';
 
@@ -12,7 +12,7 @@ export function importerFor(format: string): Importer {
 }
 
 /** Picks the importer most sure the file is its format, judging by contents only. */
-export function detectImporter(file: SourceFile): Importer {
+export function detectImporter(file: SourceHead): Importer {
   let best: { importer: Importer; score: number } | undefined;
   for (const importer of IMPORTERS) {
     const score = importer.detect(file);

@@ -9,10 +9,10 @@ import { sourceTextDecoder } from './textDecoder.js';
 export type TextEncoding = 'utf-8' | 'utf-16le' | 'utf-16be' | 'windows-1252';
 
 /** A file about to be imported: its identity (sha256), size, and how its text is encoded. */
-export interface SourceFile {
+/** What the first bytes of a file say: enough to recognise its format. */
+export interface SourceHead {
   readonly path: string;
   readonly bytes: number;
-  readonly sha256: string;
   /** Null for binary files (video). */
   readonly encoding: TextEncoding | null;
   readonly bomBytes: number;
@@ -20,6 +20,11 @@ export interface SourceFile {
   readonly head: Uint8Array;
   /** The first characters as text (empty for binary files). */
   readonly headText: string;
+}
+
+/** A file read through: its SHA-256, and an encoding the whole file bears out. */
+export interface SourceFile extends SourceHead {
+  readonly sha256: string;
 }
 
 const HEAD_BYTES = 64 * 1024;
@@ -108,11 +113,10 @@ function lineAndColumn(bytes: Uint8Array, offset: number): { line: number; colum
 }
 
 /**
- * Reads a file once to learn its sha256 and whether its text is valid UTF-8 (otherwise it is
- * read as Windows-1252, the encoding older Windows exports use); refuses binary garbage and
- * spreadsheets with a message saying what the file is and what to do instead.
+ * The first 64 KB of a file: its encoding as they show it, and the refusals they already justify
+ * (a spreadsheet, binary garbage). Reads nothing more, so a folder of recordings is quick to list.
  */
-export async function inspectSource(pathArg: string, options: { binary?: boolean } = {}): Promise<SourceFile> {
+export async function inspectHead(pathArg: string, options: { binary?: boolean } = {}): Promise<SourceHead> {
   const path = resolve(pathArg);
   let size: number;
   try {
@@ -131,7 +135,6 @@ export async function inspectSource(pathArg: string, options: { binary?: boolean
     await handle.close();
   }
 
-  const hash = createHash('sha256');
   const binary = options.binary === true || looksLikeMedia(head);
   let encoding: TextEncoding | null = null;
   let bomBytes = 0;
@@ -158,7 +161,19 @@ export async function inspectSource(pathArg: string, options: { binary?: boolean
       encoding = 'utf-8';
     }
   }
+  return { path, bytes: size, encoding, bomBytes, head, headText: encoding === null ? '' : sourceTextDecoder(encoding).decode(head.subarray(bomBytes)) };
+}
 
+/**
+ * Reads a file once to learn its sha256 and whether its text is valid UTF-8 (otherwise it is
+ * read as Windows-1252, the encoding older Windows exports use); refuses binary garbage and
+ * spreadsheets with a message saying what the file is and what to do instead.
+ */
+export async function inspectSource(pathArg: string, options: { binary?: boolean } = {}): Promise<SourceFile> {
+  const first = await inspectHead(pathArg, options);
+  const { path, bomBytes, head } = first;
+  let encoding = first.encoding;
+  const hash = createHash('sha256');
   const checker = encoding === 'utf-8' ? new Utf8Checker() : null;
   let validUtf8 = true;
   let offset = 0;
@@ -175,7 +190,6 @@ export async function inspectSource(pathArg: string, options: { binary?: boolean
   }
   if (checker !== null && validUtf8) validUtf8 = checker.end();
   if (encoding === 'utf-8' && !validUtf8) encoding = 'windows-1252';
-
-  const headText = encoding === null ? '' : sourceTextDecoder(encoding).decode(head.subarray(bomBytes));
-  return { path, bytes: size, sha256: hash.digest('hex'), encoding, bomBytes, head, headText };
+  const headText = encoding === first.encoding ? first.headText : encoding === null ? '' : sourceTextDecoder(encoding).decode(head.subarray(bomBytes));
+  return { ...first, encoding, headText, sha256: hash.digest('hex') };
 }

@@ -1,6 +1,6 @@
 import type { SourceLocation } from '../../core/errors.js';
 import type { Modality, StreamKind } from '../../core/study/modalities.js';
-import type { SourceFile } from './source.js';
+import type { SourceFile, SourceHead } from './source.js';
 import type { TextReader } from './textReader.js';
 
 /** Who and when a stream belongs to, as far as the file itself says. */
@@ -196,6 +196,6 @@ export interface Importer {
    * the sessions they label exist.
    */
   readonly phase: 'consent' | 'data' | 'annotations';
-  detect(file: SourceFile): number;
+  detect(file: SourceHead): number;
   parse(ctx: ParseContext): Promise<void>;
 }

@@ -13,6 +13,7 @@ import {
   retentionReportSchema,
   ethicsReportSchema,
   signoffSchema,
+  folderListingSchema,
   importSummarySchema,
   modalitySchema,
   participantIdSchema,
@@ -229,6 +230,11 @@ export const contract = {
       })
       .strict(),
     output: z.array(auditEntrySchema),
+  }),
+  'files.list': method({
+    summary: "A folder on this computer, for choosing files to import: its folders and files (hidden ones left out), each file with the format Weft recognises from its first 64 KB or why it does not; the study folder's parent when no folder is given. Reads only those first bytes.",
+    input: z.object({ dir: z.string().min(1).optional() }).strict(),
+    output: folderListingSchema,
   }),
   'session.import': method({
     summary: 'Import recordings, logs, annotations or consent files, atomically; files seen before add nothing.',

@@ -196,6 +196,27 @@ export const importedFileSchema = z.object({
   warnings: z.array(warningSchema),
 });
 
+export const listedEntrySchema = z.object({
+  name: z.string(),
+  path: z.string(),
+  kind: z.enum(['folder', 'file']),
+  bytes: z.number().int().nullable(),
+  /** The importer Weft would pick from the file's contents; null for folders and unrecognised files. */
+  format: z.string().nullable(),
+  /** Why a file is not recognised, or what it is instead (a spreadsheet, binary data). */
+  note: z.string().nullable(),
+});
+export type ListedEntry = z.infer<typeof listedEntrySchema>;
+
+export const folderListingSchema = z.object({
+  dir: z.string(),
+  parent: z.string().nullable(),
+  entries: z.array(listedEntrySchema),
+  /** False when the folder has more files than a listing recognises; the rest have no format. */
+  recognised_all: z.boolean(),
+});
+export type FolderListing = z.infer<typeof folderListingSchema>;
+
 export const importSummarySchema = z.object({
   import_id: z.string(),
   files: z.array(importedFileSchema),

@@ -6,8 +6,9 @@ import { formatLocation } from '../../core/errors.js';
 import type { LiveUpdates } from '../api.js';
 import { useAction } from '../useAction.js';
 import { useStudyData } from '../useStudyData.js';
-import { importInput, type ImportDraft } from '../view/importForm.js';
+import { chosenPaths, importInput, type ImportDraft } from '../view/importForm.js';
 import { formatCount, plural } from '../view/format.js';
+import { FolderBrowser } from './FolderBrowser.js';
 import { FormError } from './FormError.js';
 import { FormRow } from './FormRow.js';
 import { JobProgressBar, useJobProgress } from './JobProgressBar.js';
@@ -44,7 +45,10 @@ function ImportForm({ client, info }: { readonly client: WeftClient; readonly in
     const input = importInput(typed);
     return job.follow(() => client.call('session.import', input));
   });
+  const [browsing, setBrowsing] = useState(false);
   const set = (patch: Partial<ImportDraft>): void => setDraft({ ...draft, ...patch });
+  const chosen = chosenPaths(draft.files);
+  const add = (paths: readonly string[]): void => set({ files: [...chosen, ...paths.filter((p) => !chosen.includes(p))].join('\n') });
   const submit = (event: Event): void => {
     event.preventDefault();
     void importing.run(draft);
@@ -61,6 +65,10 @@ function ImportForm({ client, info }: { readonly client: WeftClient; readonly in
           >
             <textarea id="import-paths" rows={5} spellcheck={false} value={draft.files} aria-describedby="import-paths-hint" onInput={(e) => set({ files: e.currentTarget.value })} />
           </FormRow>
+          <button type="button" class="button button--small folder-browser__toggle" aria-expanded={browsing} onClick={() => setBrowsing(!browsing)} data-testid="import-browse">
+            {browsing ? 'Close the folder view' : 'Choose from a folder…'}
+          </button>
+          {browsing ? <FolderBrowser client={client} chosen={chosen} onAdd={add} /> : null}
           <div class="form__pair">
             <FormRow id="import-participant" label="Participant" hint="For files that do not say whose they are">
               <input id="import-participant" type="text" value={draft.participant} aria-describedby="import-participant-hint" onInput={(e) => set({ participant: e.currentTarget.value })} />

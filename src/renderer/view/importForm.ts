@@ -13,12 +13,17 @@ export interface ImportDraft {
   readonly clockOffset: string;
 }
 
-/** The session.import call the form asks for; an INVALID_INPUT error naming the field when it cannot be made. */
-export function importInput(draft: ImportDraft): MethodInput<'session.import'> {
-  const files = draft.files
+/** The paths the files box holds: one a line, trimmed, blank lines skipped. */
+export function chosenPaths(files: string): string[] {
+  return files
     .split(/\r?\n/)
     .map((line) => line.trim())
     .filter((line) => line !== '');
+}
+
+/** The session.import call the form asks for; an INVALID_INPUT error naming the field when it cannot be made. */
+export function importInput(draft: ImportDraft): MethodInput<'session.import'> {
+  const files = chosenPaths(draft.files);
   const manifest = draft.manifest.trim();
   if (files.length === 0 && manifest === '') {
     throw new WeftError('INVALID_INPUT', 'Give at least one file to import, or a manifest', { details: { issues: [{ path: 'files', message: 'No file given' }] } });

@@ -1,5 +1,5 @@
 import { WeftError } from '../../../core/errors.js';
-import type { SourceFile } from '../source.js';
+import type { SourceHead } from '../source.js';
 import type { DelimitedOptions, DelimitedRecord } from '../textReader.js';
 import type { Importer, ParseContext } from '../types.js';
 import { NumberReader, recordError } from './tabular.js';
@@ -9,7 +9,7 @@ const FIELDS = ['scene', 'segment', 'start_ms', 'end_ms'] as const;
 const SEGMENT_LINE = /^([^\t]+)\t([^\t]+)\t(\d+)\t(\d+)$/;
 
 /** Complete lines at the start of the file; the last is dropped when the head cuts it off. */
-function headLines(file: SourceFile): string[] {
+function headLines(file: SourceHead): string[] {
   const lines = file.headText.split('\n');
   if (file.head.length < file.bytes) lines.pop();
   return lines.map((l) => (l.endsWith('\r') ? l.slice(0, -1) : l)).filter((l) => l !== '');
