@@ -327,6 +327,8 @@ describe('the overview of a study of an existing data set', () => {
     await page.locator('nav a[href="#/import"]').click();
     const paths = page.locator('#import-paths');
     await paths.waitFor();
+    expect(await page.locator('h1').textContent()).toBe('Import files');
+    expect(await page.title()).toBe('Import files — Weft');
     expect(await page.locator('#import-files .section__meta').textContent()).toContain('DataShop ds76 terms of use');
 
     const missing = join(secondary.root, 'not-there.txt');

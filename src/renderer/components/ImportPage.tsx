@@ -8,10 +8,12 @@ import { useAction } from '../useAction.js';
 import { useStudyData } from '../useStudyData.js';
 import { chosenPaths, importInput, type ImportDraft } from '../view/importForm.js';
 import { formatCount, plural } from '../view/format.js';
+import { PAGE_TITLES } from '../view/route.js';
 import { FolderBrowser } from './FolderBrowser.js';
 import { FormError } from './FormError.js';
 import { FormRow } from './FormRow.js';
 import { JobProgressBar, useJobProgress } from './JobProgressBar.js';
+import { PageHeader } from './PageHeader.js';
 import { PageLayout } from './PageLayout.js';
 import { ScrollableTable } from './ScrollableTable.js';
 import { Section } from './Section.js';
@@ -56,12 +58,15 @@ function ImportForm({ client, info }: { readonly client: WeftClient; readonly in
   const basis = info.data_basis;
   return (
     <>
-      <Section id="import-files" title="Import files" meta={basis.kind === 'secondary_data' ? `An existing data set, under ${basis.terms}` : 'Data a participant has not consented to is not stored'}>
+      <PageHeader title={PAGE_TITLES.import}>
+        Recordings, tutor logs, eye tracking, face features, annotations and consent exports, read on this computer into the study. Each import is one transaction: every file lands, or none does.
+      </PageHeader>
+      <Section id="import-files" title="Files to import" meta={basis.kind === 'secondary_data' ? `An existing data set, under ${basis.terms}` : 'Data a participant has not consented to is not stored'}>
         <form class="form import-form" onSubmit={submit} noValidate data-form="import">
           <FormRow
             id="import-paths"
             label="Files"
-            hint="Paths on this computer, one per line: recordings (MP4, WebM), tutor logs, eye tracking, face features, annotations, consent exports. Formats are recognised from the contents. Every file lands, or none does; a file imported before adds nothing."
+            hint="Paths on this computer, one per line, or chosen from a folder below. Formats are recognised from the contents; a file imported before adds nothing."
           >
             <textarea id="import-paths" rows={5} spellcheck={false} value={draft.files} aria-describedby="import-paths-hint" onInput={(e) => set({ files: e.currentTarget.value })} />
           </FormRow>
