@@ -5,6 +5,7 @@ import { formatCount, formatDate, plural } from '../view/format.js';
 import { ConsentBadge } from './ConsentBadge.js';
 import { ScrollableTable } from './ScrollableTable.js';
 import { Section } from './Section.js';
+import { pageHref } from '../view/route.js';
 
 interface ParticipantsTableProps {
   readonly participants: readonly Participant[];
@@ -22,7 +23,9 @@ export function ParticipantsTable({ participants, consentRecorded }: Participant
       meta={`${plural(participants.length, 'participant')}${withdrawn > 0 ? `, ${formatCount(withdrawn)} withdrawn` : ''}${consentRecorded ? ' · current consent per modality' : ''}`}
     >
       {participants.length === 0 ? (
-        <p class="empty">No participants yet. Import a consent export or a data file that names its participants.</p>
+        <p class="empty">
+          No participants yet. <a href={pageHref('import')}>Import</a> a consent export or a data file that names its participants.
+        </p>
       ) : (
         <ScrollableTable labelledBy="participants-heading">
           <table class="table table--participants">

@@ -3,6 +3,7 @@ import { NO_VARIANT, type SessionRow } from '../view/sessions.js';
 import { STREAM_KIND_COLORS } from '../view/streams.js';
 import { ScrollableTable } from './ScrollableTable.js';
 import { Section } from './Section.js';
+import { pageHref } from '../view/route.js';
 
 interface SessionsTableProps {
   readonly rows: readonly SessionRow[];
@@ -13,7 +14,9 @@ export function SessionsTable({ rows }: SessionsTableProps) {
   return (
     <Section id="sessions" title="Sessions" meta={`${plural(rows.length, 'session')} · ${plural(streamCount, 'stream')} · start times in UTC`}>
       {rows.length === 0 ? (
-        <p class="empty">No sessions yet. Import tutor logs, eye-tracking exports or face features to create them.</p>
+        <p class="empty">
+          No sessions yet. <a href={pageHref('import')}>Import</a> tutor logs, eye-tracking exports or face features to create them.
+        </p>
       ) : (
         <ScrollableTable labelledBy="sessions-heading">
           <table class="table table--sessions">
