@@ -2,10 +2,10 @@ import type { Participant } from '../../core/api/schemas.js';
 import { MODALITIES } from '../../core/study/modalities.js';
 import { modalityLabel, participantConsentCells, participantStatus } from '../view/consent.js';
 import { formatCount, formatDate, plural } from '../view/format.js';
+import { pageHref } from '../view/route.js';
 import { ConsentBadge } from './ConsentBadge.js';
 import { ScrollableTable } from './ScrollableTable.js';
 import { Section } from './Section.js';
-import { pageHref } from '../view/route.js';
 
 interface ParticipantsTableProps {
   readonly participants: readonly Participant[];

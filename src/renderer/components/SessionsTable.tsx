@@ -1,9 +1,9 @@
 import { formatCount, formatDuration, formatInstant, formatSessionSpan, plural } from '../view/format.js';
 import { NO_VARIANT, type SessionRow } from '../view/sessions.js';
 import { STREAM_KIND_COLORS } from '../view/streams.js';
+import { pageHref } from '../view/route.js';
 import { ScrollableTable } from './ScrollableTable.js';
 import { Section } from './Section.js';
-import { pageHref } from '../view/route.js';
 
 interface SessionsTableProps {
   readonly rows: readonly SessionRow[];
