@@ -355,7 +355,12 @@ describe('the overview of a study of an existing data set', () => {
     expect(await browser.locator('tr[data-entry="notes.txt"] td').nth(2).textContent()).toBe('not a format Weft recognises from its contents');
     await browser.locator('[data-testid=folder-add-recognised]').click();
     expect(await paths.inputValue()).toBe(kdd);
+    await page.locator('[data-testid=import-dry-run]').click();
+    await page.locator('#import-result h2', { hasText: 'Dry run: nothing was stored' }).waitFor();
+    expect(await page.locator('#import-result .section__meta').textContent()).toBe('would import 1 file (18,220 rows)');
+    expect((await secondary.client.call('stream.list', {})).filter((s) => s.source_path === kdd)).toEqual([]);
     await page.locator('[data-testid=import-run]').click();
+    await page.locator('#import-result h2', { hasText: 'Imported' }).waitFor();
     const result = page.locator('[data-testid=import-result]');
     await result.waitFor();
     const streams = await secondary.client.call('stream.list', {});

@@ -382,12 +382,13 @@ export function createHandlers(study: Study, face: FaceHandlerOptions = {}): Han
         target,
         ...(sessionStartUs === undefined ? {} : { sessionStartUs }),
         ...(input.clock_offset_s === undefined ? {} : { clockOffsetUs: Math.round(input.clock_offset_s * 1e6) }),
+        dryRun: input.dry_run,
         actor: ctx.actor,
         events: ctx.events,
         ...(ctx.signal === undefined ? {} : { signal: ctx.signal }),
       });
       // A withdrawal from the study is carried out as soon as it is known: erased and verified.
-      for (const participantId of summary.withdrawn) {
+      for (const participantId of summary.dry_run ? [] : summary.withdrawn) {
         summary.erasures.push(await eraseParticipant(study, participantId, { actor: ctx.actor, reason: 'withdrawal recorded in a consent export', events: ctx.events }));
       }
       return summary;

@@ -15,6 +15,8 @@ export interface ImportRequest {
   readonly target?: StreamTarget;
   readonly sessionStartUs?: number;
   readonly clockOffsetUs?: number;
+  /** Read and check everything, then roll back: the summary of an import that stores nothing. */
+  readonly dryRun?: boolean;
   readonly actor: string;
   readonly events: EventSink;
   readonly signal?: AbortSignal;

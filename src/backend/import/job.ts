@@ -43,7 +43,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
 
   const declaredStarts = declaredSessionStarts(files);
 
-  const summary = await study.db.write(async (conn) => {
+  const written = study.db.write(async (conn) => {
     const appenders = new Map<string, TableAppender>();
     const state = await loadState(conn);
     for (const [sessionId, declared] of declaredStarts) {
@@ -186,7 +186,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
         },
       };
 
-      await file.importer.parse({ file: file.source, sink, timeZone: study.file.settings.time_zone, studyDir: study.dir, openText: () => TextReader.open(file.source) });
+      await file.importer.parse({ file: file.source, sink, timeZone: study.file.settings.time_zone, studyDir: study.dir, dryRun: request.dryRun === true, openText: () => TextReader.open(file.source) });
       bytesBefore += file.source.bytes;
 
       const kept = consents.filter((c) => !state.erased.has(participantRef(pseudonymKey, c.participantId)));
@@ -263,6 +263,7 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
     );
     const result: ImportSummary = {
       import_id: importId,
+      dry_run: request.dryRun === true,
       files: results,
       rows: totalRows,
       warnings: results.reduce((sum, r) => sum + r.warnings.length, 0),
@@ -290,7 +291,12 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
       summary: JSON.stringify(auditDetail),
     });
     await appendAudit(conn, { actor: request.actor, action: 'import', target: importId, detail: auditDetail });
+    if (request.dryRun === true) throw new DryRunDone(result);
     return result;
+  });
+  const summary = await written.catch((error: unknown) => {
+    if (error instanceof DryRunDone) return error.summary;
+    throw error;
   });
 
   request.events.emit('job.progress', {
@@ -301,8 +307,15 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
     total: summary.files.length,
     unit: 'files',
   });
-  request.events.emit('study.changed', { reason: 'import' });
+  if (!summary.dry_run) request.events.emit('study.changed', { reason: 'import' });
   return summary;
+}
+
+/** Ends a dry run's transaction the way an error does (rolled back), carrying what it found. */
+class DryRunDone extends Error {
+  constructor(readonly summary: ImportSummary) {
+    super('dry run: rolled back');
+  }
 }
 
 function clockFor(spec: StreamSpec, session: SessionState, file: PlannedFile): OpenStream['clock'] {

@@ -180,6 +180,8 @@ export interface ParseContext {
   readonly timeZone: string;
   /** The study folder: where files Weft makes on import (converted recordings) are kept. */
   readonly studyDir: string;
+  /** A dry run: nothing may be written, in the database or beside it. */
+  readonly dryRun: boolean;
   /** Opens the file for reading as text; the parser closes it. */
   openText(): TextReader;
 }

@@ -51,7 +51,12 @@ export function renderImportSummary(summary: ImportSummary): string {
   const imported = summary.files.filter((f) => f.status === 'imported').length;
   const duplicates = summary.files.length - imported;
   lines.push('');
-  lines.push(`Imported ${imported} file${imported === 1 ? '' : 's'} (${formatCount(summary.rows)} rows)${duplicates > 0 ? `; ${duplicates} already in the study, skipped` : ''}.`);
+  const skipped = duplicates > 0 ? `; ${duplicates} already in the study, skipped` : '';
+  lines.push(
+    summary.dry_run
+      ? `Dry run: ${imported} file${imported === 1 ? '' : 's'} (${formatCount(summary.rows)} rows) would be imported${skipped}. Nothing was stored.`
+      : `Imported ${imported} file${imported === 1 ? '' : 's'} (${formatCount(summary.rows)} rows)${skipped}.`,
+  );
   return lines.join('\n');
 }
 
@@ -68,7 +73,8 @@ export function registerImport(program: Command): void {
     .option('--lesson <name>', 'lesson the session covered')
     .option('--session-start <instant>', 'ISO-8601 instant of session time 0 (e.g. 2026-03-02T14:05:00Z)')
     .option('--clock-offset <seconds>', 'session time, in seconds, of time 0 on the files\' own clock', seconds)
-    .action(async (files: string[], options: { manifest?: string; format?: string; participant?: string; session?: string; variant?: string; lesson?: string; sessionStart?: string; clockOffset?: number }, command: Command) => {
+    .option('--dry-run', 'read and check everything and print the summary, storing nothing')
+    .action(async (files: string[], options: { manifest?: string; format?: string; participant?: string; session?: string; variant?: string; lesson?: string; sessionStart?: string; clockOffset?: number; dryRun?: boolean }, command: Command) => {
       const global = command.optsWithGlobals<StudyOptions>();
       await withStudy(global, { readOnly: false }, async (client) => {
         const summary = await client.call('session.import', {
@@ -81,6 +87,7 @@ export function registerImport(program: Command): void {
           ...(options.lesson === undefined ? {} : { lesson: options.lesson }),
           ...(options.sessionStart === undefined ? {} : { session_start: options.sessionStart }),
           ...(options.clockOffset === undefined ? {} : { clock_offset_s: options.clockOffset }),
+          dry_run: options.dryRun === true,
         });
         if (global.json === true) printJson(summary);
         else process.stdout.write(`${renderImportSummary(summary)}\n`);

@@ -249,6 +249,8 @@ export const contract = {
         lesson: z.string().min(1).optional(),
         session_start: z.string().optional(),
         clock_offset_s: z.number().finite().optional(),
+        /** Read and check everything, report what an import would store, and store nothing. */
+        dry_run: z.boolean().default(false),
       })
       .strict(),
     output: importSummarySchema,

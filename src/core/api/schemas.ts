@@ -219,6 +219,8 @@ export type FolderListing = z.infer<typeof folderListingSchema>;
 
 export const importSummarySchema = z.object({
   import_id: z.string(),
+  /** A dry run: everything was read and checked as an import would, then rolled back; nothing was stored. */
+  dry_run: z.boolean(),
   files: z.array(importedFileSchema),
   rows: z.number().int(),
   warnings: z.number().int(),

@@ -43,8 +43,8 @@ export function ImportPage({ client, mode, liveUpdates }: ImportPageProps) {
 function ImportForm({ client, info }: { readonly client: WeftClient; readonly info: StudyInfo }) {
   const [draft, setDraft] = useState<ImportDraft>(EMPTY);
   const job = useJobProgress(client, isImportLabel);
-  const importing = useAction(async (typed: ImportDraft): Promise<ImportSummary> => {
-    const input = importInput(typed);
+  const importing = useAction(async ({ typed, dryRun }: { typed: ImportDraft; dryRun: boolean }): Promise<ImportSummary> => {
+    const input = { ...importInput(typed), dry_run: dryRun };
     return job.follow(() => client.call('session.import', input));
   });
   const [browsing, setBrowsing] = useState(false);
@@ -53,7 +53,7 @@ function ImportForm({ client, info }: { readonly client: WeftClient; readonly in
   const add = (paths: readonly string[]): void => set({ files: [...chosen, ...paths.filter((p) => !chosen.includes(p))].join('\n') });
   const submit = (event: Event): void => {
     event.preventDefault();
-    void importing.run(draft);
+    void importing.run({ typed: draft, dryRun: false });
   };
   const basis = info.data_basis;
   return (
@@ -95,7 +95,10 @@ function ImportForm({ client, info }: { readonly client: WeftClient; readonly in
           </FormRow>
           <div class="form__actions">
             <button type="submit" class="button" disabled={importing.pending} data-testid="import-run">
-              {importing.pending ? 'Importing…' : 'Import'}
+              {importing.pending ? 'Reading…' : 'Import'}
+            </button>
+            <button type="button" class="button button--quiet" disabled={importing.pending} onClick={() => void importing.run({ typed: draft, dryRun: true })} data-testid="import-dry-run">
+              Dry run: check, store nothing
             </button>
           </div>
         </form>
@@ -114,7 +117,11 @@ function ImportResult({ summary }: { readonly summary: ImportSummary }) {
   const imported = summary.files.filter((f) => f.status === 'imported').length;
   const skipped = summary.files.length - imported;
   return (
-    <Section id="import-result" title="Imported" meta={`${plural(imported, 'file')} (${plural(summary.rows, 'row')})${skipped > 0 ? `; ${formatCount(skipped)} already in the study, skipped` : ''}`}>
+    <Section
+      id="import-result"
+      title={summary.dry_run ? 'Dry run: nothing was stored' : 'Imported'}
+      meta={`${summary.dry_run ? 'would import ' : ''}${plural(imported, 'file')} (${plural(summary.rows, 'row')})${skipped > 0 ? `; ${formatCount(skipped)} already in the study, skipped` : ''}`}
+    >
       <div data-testid="import-result">
         {rows.length === 0 ? (
           <p class="empty">Nothing stored.</p>

@@ -63,6 +63,12 @@ describe('weft', () => {
 
   it('imports files with a summary, and recognises them the second time', async () => {
     const files = [join(sources, 'consent.csv'), join(sources, 'tx.txt')];
+    const dry = await weft(['import', '--study', study, '--dry-run', ...files]);
+    expect(dry.code).toBe(0);
+    expect(dry.stdout).toMatch(/tx\.txt\s+datashop-tx\s+2 participants, 2 sessions\s+interaction_log\s+13/);
+    expect(dry.stdout).toMatch(/consent\.csv\s+redcap-consent-csv\s+consent records\s+16\n/);
+    expect(dry.stdout).toContain('Dry run: 2 files (29 rows) would be imported. Nothing was stored.');
+    expect(JSON.parse((await weft(['status', '--study', study, '--json'])).stdout)).toMatchObject({ participants: 0 });
     const first = await weft(['import', '--study', study, ...files]);
     expect(first.code).toBe(0);
     expect(first.stdout).toMatch(/tx\.txt\s+datashop-tx\s+2 participants, 2 sessions\s+interaction_log\s+13/);

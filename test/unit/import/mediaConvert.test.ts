@@ -84,6 +84,15 @@ describe('an AVI made from the real webcam clip is converted to MP4 by FFmpeg an
     if (CAN_CONVERT) await study.close();
   });
 
+  it.skipIf(!CAN_CONVERT)(`converts nothing in a dry run, and says what an import would do${SKIPPED}`, async () => {
+    const dry = await study.client.call('session.import', { files: [avi], participant_id: 'P01', session_id: 'S01', clock_offset_s: 0, dry_run: true });
+    expect(dry.files[0]?.streams).toEqual([]);
+    expect(dry.files[0]?.warnings.map((w) => w.message)).toEqual([expect.stringMatching(/^An import converts this AVI file to MP4 with FFmpeg \(.+\) and registers the copy; a dry run converts nothing/)]);
+    expect(existsSync(join(study.dir, 'media'))).toBe(false);
+    expect(await study.client.call('stream.list', {})).toEqual([]);
+    progress.length = 0;
+  });
+
   it.skipIf(!CAN_CONVERT)(`keeps every frame and the duration of the source, and records the conversion${SKIPPED}`, async () => {
     const summary = await study.client.call('session.import', { files: [avi], participant_id: 'P01', session_id: 'S01', clock_offset_s: 0 });
     const file = summary.files[0];

@@ -120,6 +120,10 @@ function runFfmpeg(ctx: ParseContext, ffmpeg: string, args: readonly string[], d
 export async function convertOrRefuse(ctx: ParseContext, container: string, refusal: () => WeftError): Promise<void> {
   const ffmpeg = locateFfmpeg().path;
   if (ffmpeg === null) throw refusal();
+  if (ctx.dryRun) {
+    ctx.sink.warn({ message: `An import converts this ${container} file to MP4 with FFmpeg (${ffmpeg}) and registers the copy; a dry run converts nothing, so no stream is shown for it`, location: { file: ctx.file.path }, count: 1 });
+    return;
+  }
   const version = await ffmpegVersion(ffmpeg);
   const info = await probeMediaInfo(ctx.file.path, ctx.file.bytes);
   const seconds = infoNumber(info.general, 'Duration');
