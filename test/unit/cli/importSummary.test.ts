@@ -19,7 +19,7 @@ function summaryOf(refused: Refused[], streams: ImportedFile['streams'] = []): I
     demographics: 0,
     warnings: [],
   };
-  return { import_id: 'i1', files: [file], rows: streams.reduce((n, s) => n + s.rows, 0), warnings: 0, withdrawn: [], erasures: [] };
+  return { import_id: 'i1', dry_run: false, files: [file], rows: streams.reduce((n, s) => n + s.rows, 0), warnings: 0, withdrawn: [], erasures: [] };
 }
 
 const refusal = (participant: string, session: string, rows: number, consent: Refused['consent'] = 'missing'): Refused => ({
