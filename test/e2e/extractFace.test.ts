@@ -97,6 +97,11 @@ describe.skipIf(!HAVE_INPUTS)(`face extraction in headless Chromium${HAVE_INPUTS
     expect(faces(mp4Csv) / 1337).toBeGreaterThanOrEqual(0.99);
     expect(mp4.plan.runtime.landmarkerThread).toBe('worker');
     expect(mp4.plan.runtime.workers).toBe(Math.min(defaultWorkers(), mp4.plan.segmentStarts.length));
+    // Start-up ends with the first frames inferred, well before the last.
+    expect(mp4.startup.frames).toBeGreaterThan(0);
+    expect(mp4.startup.frames).toBeLessThan(1337 / 2);
+    expect(mp4.startup.ms).toBeGreaterThan(0);
+    expect(mp4.startup.ms).toBeLessThan(mp4.elapsedMs / 2);
   });
 
   it('sends nothing off this machine: every request of the page and its workers went to loopback, the model and MediaPipe\'s WebAssembly included', () => {

@@ -48,6 +48,11 @@ export interface FaceExtractionResult {
   readonly tasksVision: string;
   readonly options: ExtractionOptions;
   readonly elapsedMs: number;
+  /**
+   * The first report of frames inferred: when it came (ms from the start) and how many frames it
+   * counted. What comes before it is browser start, model load and the first decode.
+   */
+  readonly startup: { readonly ms: number; readonly frames: number };
   /** Length of the video, seconds: first to last frame plus one mean frame interval. */
   readonly videoSeconds: number;
   /** Every request the page made, all of them to this machine's loopback address. */
@@ -113,6 +118,7 @@ export async function extractFaceFeatures(request: FaceExtractionRequest): Promi
       const resumedFrom = out.nextFrame;
       let plan: ExtractionPlan | null = null;
       let faces = 0;
+      let startup: FaceExtractionResult['startup'] | null = null;
 
       const outcome = new RunOutcome(request.stallTimeoutMs ?? DEFAULT_STALL_MS, request.signal, () =>
           new WeftError('CANCELLED', `Face extraction cancelled at frame ${out.nextFrame}; the finished frames are kept, and extracting again with resume (weft extract-face --resume, or Extract in the app) continues from there`, {
@@ -138,6 +144,7 @@ export async function extractFaceFeatures(request: FaceExtractionRequest): Promi
             progress(out.nextFrame);
             return;
           case 'progress':
+            startup ??= { ms: performance.now() - started, frames: event.framesInferred };
             progress(resumedFrom + event.framesInferred);
             return;
           case 'done':
@@ -188,6 +195,7 @@ export async function extractFaceFeatures(request: FaceExtractionRequest): Promi
       }
       await out.finish();
       progress(out.nextFrame, 'done');
+      const elapsedMs = performance.now() - started;
       return {
         csvPath: out.csvPath,
         landmarksPath: out.landmarksPath,
@@ -200,7 +208,8 @@ export async function extractFaceFeatures(request: FaceExtractionRequest): Promi
         browser,
         tasksVision,
         options,
-        elapsedMs: performance.now() - started,
+        elapsedMs,
+        startup: (startup as FaceExtractionResult['startup'] | null) ?? { ms: elapsedMs, frames: finalPlan.frames - resumedFrom },
         videoSeconds: videoSeconds(finalPlan),
         requests,
       };

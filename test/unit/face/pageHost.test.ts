@@ -126,6 +126,25 @@ describe('the runner on a page host', () => {
     expect(result.requests.filter((u) => u.endsWith('/events'))).toHaveLength(1 + 3 + 1);
     expect(result.requests.filter(leavesLoopback)).toEqual([]);
     expect(host.open()).toBe(0);
+    // No page report of frames inferred: the whole run counts as start-up.
+    expect(result.startup).toEqual({ ms: expect.any(Number) as number, frames: 5 });
+    expect(result.startup.ms).toBeLessThanOrEqual(result.elapsedMs);
+  });
+
+  it('ends start-up at the page\'s first report of frames inferred, with the frames it counted', async () => {
+    const host = scriptedHost(async (page) => {
+      await page.post({ type: 'plan', plan: plan(4, 2) });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await page.post({ type: 'progress', framesInferred: 3 });
+      await new Promise((resolve) => setTimeout(resolve, 30));
+      await page.post({ type: 'progress', framesInferred: 4 });
+      for (const start of [0, 2]) await page.post({ type: 'frames', segment: start / 2, rows: [0, 1].map((i) => ({ frame: start + i, t: (start + i) * 40_000, face: false })) });
+      await page.post({ type: 'done' });
+    });
+    const result = await extractFaceFeatures({ ...base, outPath: out(), pageHost: host });
+    expect(result.startup.frames).toBe(3);
+    expect(result.startup.ms).toBeGreaterThanOrEqual(25);
+    expect(result.elapsedMs - result.startup.ms).toBeGreaterThanOrEqual(25);
   });
 
   it('fails and discards the run when the host refused a request that would have left loopback, naming it', async () => {
