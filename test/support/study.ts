@@ -1,6 +1,7 @@
 import { join } from 'node:path';
 import { createClient, type WeftClient } from '../../src/core/api/client.js';
 import { createInProcessTransport } from '../../src/core/api/inProcess.js';
+import type { Database } from '../../src/backend/store/duck.js';
 import { Workspace } from '../../src/backend/workspace.js';
 import type { DataBasis } from '../../src/core/study/settings.js';
 import { tempDir } from './paths.js';
@@ -37,3 +38,13 @@ export async function createTestStudy(options: { dataBasis?: DataBasis; name?: s
 }
 
 export const SECONDARY: DataBasis = { kind: 'secondary_data', terms: 'test data set' };
+
+/** Row count of every internal table (schema weft), by table name. */
+export async function tableRowCounts(db: Database): Promise<Record<string, number>> {
+  return db.read(async (conn) => {
+    const tables = await conn.all(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'weft' ORDER BY table_name`);
+    const out: Record<string, number> = {};
+    for (const t of tables) out[String(t['table_name'])] = Number(await conn.scalar(`SELECT count(*) FROM weft."${String(t['table_name'])}"`));
+    return out;
+  });
+}

@@ -3,16 +3,11 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ImportSummary } from '../../../src/core/api/schemas.js';
 import { sessionRows, writeConsentCsv, writeTransactions } from '../../support/fixtures.js';
 import { realdata } from '../../support/paths.js';
-import { createTestStudy, type TestStudy } from '../../support/study.js';
+import { createTestStudy, tableRowCounts, type TestStudy } from '../../support/study.js';
 
 /** Every table's row count, the audit chain's length and the study folder's files: what a dry run must leave as it was. */
 async function footprint(study: TestStudy): Promise<unknown> {
-  const counts = await study.workspace.study.db.read(async (conn) => {
-    const tables = await conn.all(`SELECT table_name FROM duckdb_tables() WHERE database_name = current_database() AND schema_name = 'weft' ORDER BY table_name`);
-    const out: Record<string, number> = {};
-    for (const t of tables) out[String(t['table_name'])] = Number(await conn.scalar(`SELECT count(*) FROM weft."${String(t['table_name'])}"`));
-    return out;
-  });
+  const counts = await tableRowCounts(study.workspace.study.db);
   return { counts, files: (await readdir(study.dir, { recursive: true })).filter((f) => !f.endsWith('.wal')).sort() };
 }
 

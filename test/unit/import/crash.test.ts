@@ -1,0 +1,167 @@
+import { spawn } from 'node:child_process';
+import { cp, readdir } from 'node:fs/promises';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { writeDatashopTransactions } from '../../../datasets/demo/writers/datashopTransactions.js';
+import { EventHub } from '../../../src/core/api/events.js';
+import { runImport } from '../../../src/backend/import/job.js';
+import { verifyAudit } from '../../../src/backend/store/audit.js';
+import { Workspace } from '../../../src/backend/workspace.js';
+import { HAVE_REALDATA, REPO_ROOT, SKIP_REALDATA_REASON, realdata, tempDir } from '../../support/paths.js';
+import { SECONDARY, tableRowCounts } from '../../support/study.js';
+
+/**
+ * A Weft process killed (SIGKILL: no handler runs, nothing is flushed) in the middle of an
+ * import, while it parses and around its commit: the study must open afterwards with the import
+ * either wholly there or not at all, its audit chain intact, and importing the file again must
+ * give exactly what an uninterrupted import gives.
+ */
+
+const TRANSACTIONS = 100_000;
+const source = (path: string): string => JSON.stringify(join(REPO_ROOT, path));
+
+const IMPORTER = `
+const { Workspace } = await import(${source('src/backend/workspace.ts')});
+const { EventHub } = await import(${source('src/core/api/events.ts')});
+const { runImport } = await import(${source('src/backend/import/job.ts')});
+const { Connection } = await import(${source('src/backend/store/duck.ts')});
+const workspace = await Workspace.open(process.env.WEFT_CRASH_STUDY, { actor: 'crash-test' });
+let importing = false;
+const run = Connection.prototype.run;
+Connection.prototype.run = async function (sql, params) {
+  const commit = importing && sql === 'COMMIT';
+  if (commit) console.log(JSON.stringify({ commit: 'asked' }));
+  await run.call(this, sql, params);
+  if (commit) console.log(JSON.stringify({ commit: 'done' }));
+};
+const events = new EventHub();
+events.subscribe((event) => { if (event.name === 'job.progress') console.log(JSON.stringify(event.payload)); });
+importing = true;
+await runImport(workspace.study, { files: [process.env.WEFT_CRASH_FILE], actor: 'crash-test', events });
+console.log(JSON.stringify({ committed: true }));
+await workspace.close();
+`;
+
+interface Progress {
+  readonly unit?: string;
+  readonly done?: number;
+  readonly total?: number | null;
+  readonly commit?: 'asked' | 'done';
+  readonly committed?: boolean;
+}
+
+/** Runs the import in another process and kills it `delayMs` after the first line it prints (a progress event, or a commit asked or done) that `when` accepts. */
+function importKilled(study: string, file: string, when: (p: Progress) => boolean, delayMs: number): Promise<{ killed: boolean; committed: boolean }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', '-e', IMPORTER], {
+    cwd: REPO_ROOT,
+    stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...process.env, WEFT_CRASH_STUDY: study, WEFT_CRASH_FILE: file },
+  });
+  let pending = '';
+  let stderr = '';
+  let armed = true;
+  let committed = false;
+  child.stderr.on('data', (chunk: Buffer) => (stderr += chunk.toString()));
+  child.stdout.on('data', (chunk: Buffer) => {
+    pending += chunk.toString();
+    const lines = pending.split('\n');
+    pending = lines.pop() ?? '';
+    for (const line of lines) {
+      const progress = JSON.parse(line) as Progress;
+      if (progress.committed === true) committed = true;
+      if (armed && when(progress)) {
+        armed = false;
+        setTimeout(() => child.kill('SIGKILL'), delayMs);
+      }
+    }
+  });
+  return new Promise((resolve, reject) => {
+    child.once('exit', (code, signal) => {
+      if (signal === 'SIGKILL' || code === 0) resolve({ killed: signal === 'SIGKILL', committed });
+      else reject(new Error(`the importing process failed (${String(code)}): ${stderr}`));
+    });
+  });
+}
+
+const bytesRead = (share: number) => (p: Progress): boolean => p.unit === 'bytes' && typeof p.total === 'number' && (p.done ?? 0) >= share * p.total;
+const commitAsked = (p: Progress): boolean => p.commit === 'asked';
+const commitDone = (p: Progress): boolean => p.commit === 'done';
+
+/** Tables an import of an already imported file still writes to: its record of the attempt. */
+const RECORDS_OF_ATTEMPTS = ['audit_log', 'imports'];
+const dataTables = (counts: Record<string, number>): Record<string, number> =>
+  Object.fromEntries(Object.entries(counts).filter(([table]) => !RECORDS_OF_ATTEMPTS.includes(table)));
+
+describe.skipIf(!HAVE_REALDATA)(`an import whose process is killed${HAVE_REALDATA ? '' : `: skipped, ${SKIP_REALDATA_REASON}`}`, () => {
+  let root: string;
+  let remove: () => Promise<void>;
+  let baselineDir: string;
+  let file: string;
+  let baseline: Record<string, number>;
+  let complete: Record<string, number>;
+  let baselineFiles: string[];
+  let trials = 0;
+
+  const open = (dir: string): Promise<Workspace> => Workspace.open(dir, { actor: 'test' });
+  const importHere = async (workspace: Workspace): Promise<void> => {
+    await runImport(workspace.study, { files: [file], actor: 'test', events: new EventHub() });
+  };
+
+  beforeAll(async () => {
+    ({ dir: root, remove } = await tempDir('weft-crash-'));
+    file = join(root, 'datashop-transactions.txt');
+    await writeDatashopTransactions(file, TRANSACTIONS);
+    baselineDir = join(root, 'baseline');
+    const workspace = await Workspace.create(baselineDir, { name: 'crash', actor: 'test', timeZone: 'America/New_York', dataBasis: SECONDARY });
+    try {
+      await runImport(workspace.study, { files: [realdata('pybkt_examples_as_ct', 'ct.csv')], actor: 'test', events: new EventHub() });
+      baseline = await tableRowCounts(workspace.study.db);
+    } finally {
+      await workspace.close();
+    }
+    baselineFiles = (await readdir(baselineDir)).sort();
+    const completeDir = join(root, 'complete');
+    await cp(baselineDir, completeDir, { recursive: true });
+    const uninterrupted = await open(completeDir);
+    try {
+      await importHere(uninterrupted);
+      complete = await tableRowCounts(uninterrupted.study.db);
+    } finally {
+      await uninterrupted.close();
+    }
+    expect(complete['events']).toBe((baseline['events'] ?? 0) + TRANSACTIONS);
+  }, 120_000);
+
+  afterAll(async () => {
+    await remove?.();
+  });
+
+  it.each([
+    ['while it parses (a third of the file read)', bytesRead(1 / 3), 0, 'none'],
+    ['as it asks DuckDB to commit', commitAsked, 0, 'either'],
+    ['while DuckDB commits (0.15 s into the commit)', commitAsked, 150, 'either'],
+    ['as soon as its first commit is done (an import that committed in parts would be caught here)', commitDone, 0, 'all'],
+  ] as const)('%s: the study opens with all of the import or none of it, and importing again completes it', async (_when, when, delayMs, expected) => {
+    const dir = join(root, `trial-${++trials}`);
+    await cp(baselineDir, dir, { recursive: true });
+    const outcome = await importKilled(dir, file, when, delayMs);
+    expect(outcome.killed || outcome.committed).toBe(true);
+
+    const workspace = await open(dir);
+    try {
+      const after = await tableRowCounts(workspace.study.db);
+      // All or nothing: every table as before the import, or every table as after it.
+      expect([baseline, complete]).toContainEqual(after);
+      if (expected === 'none') expect(after).toEqual(baseline);
+      if (expected === 'all' || outcome.committed) expect(after).toEqual(complete);
+      expect(await workspace.study.db.read(verifyAudit)).toMatchObject({ intact: true, breaks: [] });
+
+      await importHere(workspace);
+      expect(dataTables(await tableRowCounts(workspace.study.db))).toEqual(dataTables(complete));
+      expect(await workspace.study.db.read(verifyAudit)).toMatchObject({ intact: true, breaks: [] });
+    } finally {
+      await workspace.close();
+    }
+    expect((await readdir(dir)).sort()).toEqual(baselineFiles);
+  }, 120_000);
+});
