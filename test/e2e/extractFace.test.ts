@@ -1,4 +1,4 @@
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -173,6 +173,43 @@ describe.skipIf(!HAVE_INPUTS)(`face extraction in headless Chromium${HAVE_INPUTS
     expect(resumed.resumedFrom).toBeGreaterThan(0);
     expect(resumed.framesThisRun).toBe(1316 - resumed.resumedFrom);
     expect((await readFile(outPath)).equals(await readFile(whole.csvPath))).toBe(true);
+  }, RUN_TIMEOUT);
+
+  it('resumes after its process was killed (SIGKILL) mid-run, from the last checkpoint, to the bytes of an uninterrupted run', async () => {
+    const outPath = join(dir, 'cap12-mp4-killed.face.csv');
+    const source = (path: string): string => JSON.stringify(join(REPO_ROOT, path));
+    const child = spawn(
+      process.execPath,
+      [
+        '--import',
+        'tsx',
+        '-e',
+        `const { verifyFaceModel } = await import(${source('src/backend/face/model.ts')});
+         const { extractFaceFeatures } = await import(${source('src/backend/face/runner.ts')});
+         await extractFaceFeatures({ videoPath: ${JSON.stringify(CAP12_MP4)}, outPath: ${JSON.stringify(outPath)}, model: await verifyFaceModel(${JSON.stringify(MODEL)}) });`,
+      ],
+      { cwd: REPO_ROOT, stdio: 'ignore' },
+    );
+    const exited = new Promise<NodeJS.Signals | null>((resolve) => child.once('exit', (_code, signal) => resolve(signal)));
+    const watch = setInterval(() => {
+      readFile(ExtractionOutput.checkpointPath(outPath), 'utf8')
+        .then((text) => {
+          if ((JSON.parse(text) as { next_frame: number }).next_frame > 0) child.kill('SIGKILL');
+        })
+        .catch(() => undefined);
+    }, 100);
+    try {
+      expect(await exited).toBe('SIGKILL');
+    } finally {
+      clearInterval(watch);
+    }
+    expect(existsSync(`${outPath}.partial`)).toBe(true);
+    expect(existsSync(outPath)).toBe(false);
+    const resumed = await extractFaceFeatures({ videoPath: CAP12_MP4, outPath, model, resume: true });
+    expect(resumed.resumedFrom).toBeGreaterThan(0);
+    expect(resumed.resumedFrom).toBeLessThan(1337);
+    expect(resumed.framesThisRun).toBe(1337 - resumed.resumedFrom);
+    expect((await readFile(outPath)).equals(await readFile(mp4.csvPath))).toBe(true);
   }, RUN_TIMEOUT);
 
   it('marks the frames of a video without a face as missing, not an error', async () => {
