@@ -287,7 +287,7 @@ describe.skipIf(!HAVE_INPUTS)(`face extraction in headless Chromium${HAVE_INPUTS
     const result = await runFaceJob({ studyDir, videoPath: video, actor: 'test', modelPath: MODEL, outPath: join(dir, 'single-face.face.csv') });
     expect(result.target).toMatchObject({ participantId: 'P01', sessionId: 'S01', clockOffsetS: 1.5 });
     expect(result.streamIds).toHaveLength(1);
-    expect(renderFaceJob(result)).toMatch(/a face in 72 of 72 frames extracted \(100\.0%\)[\s\S]*× real time[\s\S]*the video's registration/);
+    expect(renderFaceJob(result)).toMatch(/a face in 72 of 72 frames extracted \(100\.0%\)[\s\S]*× real time \(start-up \d+\.\d s\)[\s\S]*the video's registration/);
 
     const after = await Workspace.open(studyDir, { actor: 'test', readOnly: true });
     try {

@@ -39,7 +39,7 @@ export function renderFaceJob(result: FaceJobResult): string {
   const lines = [
     `Face features of ${plan.frames === 1 && plan.container === 'image' ? 'an image' : `${formatCount(plan.frames)} frames`} (${plan.container}, ${plan.codec}${plan.codedWidth > 0 ? `, ${plan.codedWidth}×${plan.codedHeight}` : ''}):`,
     `  a face in ${formatCount(extraction.facesThisRun)} of ${formatCount(extraction.framesThisRun)} frames extracted (${share.toFixed(1)}%)${extraction.resumedFrom > 0 ? `; resumed at frame ${formatCount(extraction.resumedFrom)}` : ''}`,
-    `  ${fps.toFixed(1)} frames/s, ${realTime.toFixed(2)}× real time, ${plan.runtime.workers} landmarker${plan.runtime.workers === 1 ? '' : 's'} in ${plan.runtime.landmarkerThread === 'worker' ? 'workers' : "the page's main thread"} (${extraction.browser}, tasks-vision ${extraction.tasksVision}, CPU)`,
+    `  ${fps.toFixed(1)} frames/s, ${realTime.toFixed(2)}× real time (start-up ${(extraction.startup.ms / 1000).toFixed(1)} s), ${plan.runtime.workers} landmarker${plan.runtime.workers === 1 ? '' : 's'} in ${plan.runtime.landmarkerThread === 'worker' ? 'workers' : "the page's main thread"} (${extraction.browser}, tasks-vision ${extraction.tasksVision}, CPU)`,
     `  written to ${extraction.csvPath}${extraction.landmarksPath === null ? '' : ` and ${extraction.landmarksPath}`}`,
     `  clock: ${target.clockSource}`,
     ...target.warnings.map((w) => `  warning: ${w}`),
