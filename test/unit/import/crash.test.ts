@@ -21,6 +21,10 @@ import { SECONDARY, tableRowCounts } from '../../support/study.js';
 const TRANSACTIONS = 100_000;
 const source = (path: string): string => JSON.stringify(join(REPO_ROOT, path));
 
+/**
+ * A second Weft process: imports WEFT_CRASH_FILE, or erases participant WEFT_CRASH_ERASE (and
+ * then stands still after its first commit), printing its progress and its commits.
+ */
 const IMPORTER = `
 const { Workspace } = await import(${source('src/backend/workspace.ts')});
 const { EventHub } = await import(${source('src/core/api/events.ts')});
@@ -34,11 +38,18 @@ Connection.prototype.run = async function (sql, params) {
   if (commit) console.log(JSON.stringify({ commit: 'asked' }));
   await run.call(this, sql, params);
   if (commit) console.log(JSON.stringify({ commit: 'done' }));
+  // Stands still after its first commit, so that the kill lands exactly there.
+  if (commit && process.env.WEFT_CRASH_HOLD) await new Promise(() => {});
 };
 const events = new EventHub();
 events.subscribe((event) => { if (event.name === 'job.progress') console.log(JSON.stringify(event.payload)); });
 importing = true;
-await runImport(workspace.study, { ...JSON.parse(process.env.WEFT_CRASH_REQUEST ?? '{}'), files: [process.env.WEFT_CRASH_FILE], actor: 'crash-test', events });
+if (process.env.WEFT_CRASH_ERASE) {
+  const { eraseParticipant } = await import(${source('src/backend/privacy/erasure.ts')});
+  await eraseParticipant(workspace.study, process.env.WEFT_CRASH_ERASE, { actor: 'crash-test', reason: 'withdrawal', events });
+} else {
+  await runImport(workspace.study, { ...JSON.parse(process.env.WEFT_CRASH_REQUEST ?? '{}'), files: [process.env.WEFT_CRASH_FILE], actor: 'crash-test', events });
+}
 console.log(JSON.stringify({ committed: true }));
 await workspace.close();
 `;
@@ -52,11 +63,11 @@ interface Progress {
 }
 
 /** Runs the import in another process and kills it `delayMs` after the first line it prints (a progress event, or a commit asked or done) that `when` accepts. */
-function importKilled(study: string, file: string, when: (p: Progress) => boolean, delayMs: number, request: object = {}): Promise<{ killed: boolean; committed: boolean }> {
+function importKilled(study: string, file: string, when: (p: Progress) => boolean, delayMs: number, request: object = {}, erase?: string): Promise<{ killed: boolean; committed: boolean }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', IMPORTER], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WEFT_CRASH_STUDY: study, WEFT_CRASH_FILE: file, WEFT_CRASH_REQUEST: JSON.stringify(request) },
+    env: { ...process.env, WEFT_CRASH_STUDY: study, WEFT_CRASH_FILE: file, WEFT_CRASH_REQUEST: JSON.stringify(request), ...(erase === undefined ? {} : { WEFT_CRASH_ERASE: erase, WEFT_CRASH_HOLD: '1' }) },
   });
   let pending = '';
   let stderr = '';
@@ -228,5 +239,32 @@ describe.skipIf(!CAN_CONVERT)(`an AVI import killed after FFmpeg converted it${C
     // Opened again, nothing is a leftover.
     await (await Workspace.open(dir, { actor: 'test' })).close();
     expect(await readdir(media)).toEqual(left);
+  }, 120_000);
+
+  it('a withdrawal killed after it deleted the rows, before it deleted the recording: the next opening deletes the recording', async () => {
+    const dir = join(root, 'erased');
+    const workspace = await Workspace.create(dir, { name: 'crash', actor: 'test', timeZone: 'UTC', dataBasis: SECONDARY });
+    try {
+      await runImport(workspace.study, { ...target, files: [avi], actor: 'test', events: new EventHub() });
+    } finally {
+      await workspace.close();
+    }
+    const media = join(dir, 'media');
+    const recording = await readdir(media);
+    expect(recording).toHaveLength(1);
+
+    const outcome = await importKilled(dir, avi, commitDone, 0, {}, 'P01');
+    expect(outcome.killed).toBe(true);
+    const reopened = await Workspace.open(dir, { actor: 'test' });
+    try {
+      expect(await readdir(media)).toEqual([]);
+      const state = await reopened.study.db.read((conn) => conn.all(`SELECT (SELECT count(*) FROM weft.media) AS media, (SELECT count(*) FROM weft.erasures) AS erasures, (SELECT count(*) FROM weft.erasures WHERE verification IS NULL) AS unverified`));
+      // The erasure was cut short before its verification, and the register says so.
+      expect(state).toEqual([{ media: 0, erasures: 1, unverified: 1 }]);
+      const audit = await reopened.study.db.read((conn) => conn.all(`SELECT action FROM weft.audit_log WHERE action IN ('participant.erase', 'media.leftovers.remove') ORDER BY seq`));
+      expect(audit.map((row) => row['action'])).toEqual(['participant.erase', 'media.leftovers.remove']);
+    } finally {
+      await reopened.close();
+    }
   }, 120_000);
 });
