@@ -15,6 +15,7 @@ import { verifyFaceModel, type VerifiedModel } from '../../src/backend/face/mode
 import { ExtractionOutput, landmarksPathFor } from '../../src/backend/face/output.js';
 import { defaultWorkers, extractFaceFeatures, type FaceExtractionRequest, type FaceExtractionResult } from '../../src/backend/face/runner.js';
 import { REPO_ROOT, SHARED, realdata, tempDir } from '../support/paths.js';
+import { hasFfmpeg } from '../support/tools.js';
 
 const MEDIA = join(SHARED, 'media');
 const MODEL = join(SHARED, 'assets', 'face_landmarker.task');
@@ -28,15 +29,6 @@ const PORTRAIT = process.env['WEFT_MEDIAPIPE_PORTRAIT'];
 const BLENDSHAPES_MARGIN = 0.12;
 const HAVE_INPUTS = [MODEL, CAP12_MP4, CAP12_WEBM, PYFEAT].every((p) => existsSync(p)) && existsSync('/usr/bin/chromium');
 const RUN_TIMEOUT = 900_000;
-
-function hasFfmpeg(): boolean {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 interface Csv {
   readonly header: string[];

