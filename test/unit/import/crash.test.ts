@@ -23,8 +23,8 @@ const TRANSACTIONS = 100_000;
 const source = (path: string): string => JSON.stringify(join(REPO_ROOT, path));
 
 /**
- * A second Weft process: imports WEFT_CRASH_FILE, or erases participant WEFT_CRASH_ERASE (and
- * then stands still after its first commit), printing its progress and its commits.
+ * A second Weft process: imports WEFT_CRASH_FILE, or erases participant WEFT_CRASH_ERASE,
+ * printing its progress and its commits, and (WEFT_CRASH_HOLD) standing still at its first commit.
  */
 const IMPORTER = `
 const { Workspace } = await import(${source('src/backend/workspace.ts')});
@@ -37,10 +37,11 @@ const run = Connection.prototype.run;
 Connection.prototype.run = async function (sql, params) {
   const commit = importing && sql === 'COMMIT';
   if (commit) console.log(JSON.stringify({ commit: 'asked' }));
+  // Stands still before or after its first commit, so that the kill lands exactly there.
+  if (commit && process.env.WEFT_CRASH_HOLD === 'before-commit') await new Promise(() => {});
   await run.call(this, sql, params);
   if (commit) console.log(JSON.stringify({ commit: 'done' }));
-  // Stands still after its first commit, so that the kill lands exactly there.
-  if (commit && process.env.WEFT_CRASH_HOLD) await new Promise(() => {});
+  if (commit && process.env.WEFT_CRASH_HOLD === 'after-commit') await new Promise(() => {});
 };
 const events = new EventHub();
 events.subscribe((event) => { if (event.name === 'job.progress') console.log(JSON.stringify(event.payload)); });
@@ -64,11 +65,27 @@ interface Progress {
 }
 
 /** Runs the import in another process and kills it `delayMs` after the first line it prints (a progress event, or a commit asked or done) that `when` accepts. */
-function importKilled(study: string, file: string, when: (p: Progress) => boolean, delayMs: number, request: object = {}, erase?: string): Promise<{ killed: boolean; committed: boolean }> {
+interface ChildOptions {
+  /** More of the import request (participant, session, clock). */
+  readonly request?: object;
+  /** Erase this participant instead of importing. */
+  readonly erase?: string;
+  /** Stand still just before, or just after, the first commit until killed. */
+  readonly hold?: 'before-commit' | 'after-commit';
+}
+
+function importKilled(study: string, file: string, when: (p: Progress) => boolean, delayMs: number, options: ChildOptions = {}): Promise<{ killed: boolean; committed: boolean }> {
   const child = spawn(process.execPath, ['--import', 'tsx', '-e', IMPORTER], {
     cwd: REPO_ROOT,
     stdio: ['ignore', 'pipe', 'pipe'],
-    env: { ...process.env, WEFT_CRASH_STUDY: study, WEFT_CRASH_FILE: file, WEFT_CRASH_REQUEST: JSON.stringify(request), ...(erase === undefined ? {} : { WEFT_CRASH_ERASE: erase, WEFT_CRASH_HOLD: '1' }) },
+    env: {
+      ...process.env,
+      WEFT_CRASH_STUDY: study,
+      WEFT_CRASH_FILE: file,
+      WEFT_CRASH_REQUEST: JSON.stringify(options.request ?? {}),
+      ...(options.erase === undefined ? {} : { WEFT_CRASH_ERASE: options.erase }),
+      ...(options.hold === undefined ? {} : { WEFT_CRASH_HOLD: options.hold }),
+    },
   });
   let pending = '';
   let stderr = '';
@@ -201,7 +218,7 @@ describe.skipIf(!CAN_CONVERT)(`an AVI import killed after FFmpeg converted it${C
   it('leaves a converted recording nothing names, which the next opening for writing removes and audits; importing again converts it anew', async () => {
     const dir = join(root, 'study');
     await (await Workspace.create(dir, { name: 'crash', actor: 'test', timeZone: 'UTC', dataBasis: SECONDARY })).close();
-    const outcome = await importKilled(dir, avi, commitAsked, 0, target);
+    const outcome = await importKilled(dir, avi, commitAsked, 0, { request: target, hold: 'before-commit' });
     expect(outcome).toEqual({ killed: true, committed: false });
     const media = join(dir, 'media');
     const left = await readdir(media);
@@ -245,7 +262,7 @@ describe.skipIf(!CAN_CONVERT)(`an AVI import killed after FFmpeg converted it${C
     const recording = await readdir(media);
     expect(recording).toHaveLength(1);
 
-    const outcome = await importKilled(dir, avi, commitDone, 0, {}, 'P01');
+    const outcome = await importKilled(dir, avi, commitDone, 0, { erase: 'P01', hold: 'after-commit' });
     expect(outcome.killed).toBe(true);
     const reopened = await Workspace.open(dir, { actor: 'test' });
     try {
