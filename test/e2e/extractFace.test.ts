@@ -14,7 +14,7 @@ import { renderFaceJob } from '../../src/cli/commands/extractFace.js';
 import { verifyFaceModel, type VerifiedModel } from '../../src/backend/face/model.js';
 import { ExtractionOutput, landmarksPathFor } from '../../src/backend/face/output.js';
 import { defaultWorkers, extractFaceFeatures, type FaceExtractionRequest, type FaceExtractionResult } from '../../src/backend/face/runner.js';
-import { REPO_ROOT, SHARED, realdata, tempDir } from '../support/paths.js';
+import { REPO_ROOT, SHARED, quotedSource, realdata, tempDir } from '../support/paths.js';
 import { hasFfmpeg } from '../support/tools.js';
 
 const MEDIA = join(SHARED, 'media');
@@ -169,15 +169,14 @@ describe.skipIf(!HAVE_INPUTS)(`face extraction in headless Chromium${HAVE_INPUTS
 
   it('resumes after its process was killed (SIGKILL) mid-run, from the last checkpoint, to the bytes of an uninterrupted run', async () => {
     const outPath = join(dir, 'cap12-mp4-killed.face.csv');
-    const source = (path: string): string => JSON.stringify(join(REPO_ROOT, path));
     const child = spawn(
       process.execPath,
       [
         '--import',
         'tsx',
         '-e',
-        `const { verifyFaceModel } = await import(${source('src/backend/face/model.ts')});
-         const { extractFaceFeatures } = await import(${source('src/backend/face/runner.ts')});
+        `const { verifyFaceModel } = await import(${quotedSource('src/backend/face/model.ts')});
+         const { extractFaceFeatures } = await import(${quotedSource('src/backend/face/runner.ts')});
          await extractFaceFeatures({ videoPath: ${JSON.stringify(CAP12_MP4)}, outPath: ${JSON.stringify(outPath)}, model: await verifyFaceModel(${JSON.stringify(MODEL)}) });`,
       ],
       { cwd: REPO_ROOT, stdio: 'ignore' },

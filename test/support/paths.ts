@@ -20,3 +20,8 @@ export async function tempDir(prefix = 'weft-test-'): Promise<{ dir: string; rem
   const dir = await mkdtemp(join(tmpdir(), prefix));
   return { dir, remove: () => rm(dir, { recursive: true, force: true }) };
 }
+
+/** A repository file as a quoted module specifier, for the script of a child process (`node --import tsx -e`). */
+export function quotedSource(path: string): string {
+  return JSON.stringify(join(REPO_ROOT, path));
+}

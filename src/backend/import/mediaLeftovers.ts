@@ -25,14 +25,15 @@ export async function removeMediaLeftovers(study: Study, actor: string): Promise
   const named = new Set((await study.db.read((conn) => conn.all(`SELECT DISTINCT path FROM weft.media WHERE path IS NOT NULL`))).map((r) => String(r['path'])));
   const leftovers = files.filter((name) => !named.has(`${MEDIA_FOLDER}/${name}`)).sort();
   if (leftovers.length === 0) return [];
+  const paths = leftovers.map((name) => `${MEDIA_FOLDER}/${name}`);
   await study.db.write((conn) =>
     appendAudit(conn, {
       actor,
       action: 'media.leftovers.remove',
       target: MEDIA_FOLDER,
-      detail: { files: leftovers.map((name) => `${MEDIA_FOLDER}/${name}`), reason: 'in the media folder, named by no media row: left by an import that did not finish' },
+      detail: { files: paths, reason: 'in the media folder, named by no media row: left by an import or an erasure that did not finish' },
     }),
   );
   for (const name of leftovers) await rm(join(folder, name), { force: true });
-  return leftovers.map((name) => `${MEDIA_FOLDER}/${name}`);
+  return paths;
 }

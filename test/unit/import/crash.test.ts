@@ -8,7 +8,7 @@ import { EventHub } from '../../../src/core/api/events.js';
 import { runImport } from '../../../src/backend/import/job.js';
 import { verifyAudit } from '../../../src/backend/store/audit.js';
 import { Workspace } from '../../../src/backend/workspace.js';
-import { HAVE_REALDATA, REPO_ROOT, SHARED, SKIP_REALDATA_REASON, realdata, tempDir } from '../../support/paths.js';
+import { HAVE_REALDATA, REPO_ROOT, SHARED, SKIP_REALDATA_REASON, quotedSource, realdata, tempDir } from '../../support/paths.js';
 import { SECONDARY, tableRowCounts } from '../../support/study.js';
 import { hasFfmpeg } from '../../support/tools.js';
 
@@ -20,17 +20,16 @@ import { hasFfmpeg } from '../../support/tools.js';
  */
 
 const TRANSACTIONS = 100_000;
-const source = (path: string): string => JSON.stringify(join(REPO_ROOT, path));
 
 /**
  * A second Weft process: imports WEFT_CRASH_FILE, or erases participant WEFT_CRASH_ERASE,
  * printing its progress and its commits, and (WEFT_CRASH_HOLD) standing still at its first commit.
  */
 const IMPORTER = `
-const { Workspace } = await import(${source('src/backend/workspace.ts')});
-const { EventHub } = await import(${source('src/core/api/events.ts')});
-const { runImport } = await import(${source('src/backend/import/job.ts')});
-const { Connection } = await import(${source('src/backend/store/duck.ts')});
+const { Workspace } = await import(${quotedSource('src/backend/workspace.ts')});
+const { EventHub } = await import(${quotedSource('src/core/api/events.ts')});
+const { runImport } = await import(${quotedSource('src/backend/import/job.ts')});
+const { Connection } = await import(${quotedSource('src/backend/store/duck.ts')});
 const workspace = await Workspace.open(process.env.WEFT_CRASH_STUDY, { actor: 'crash-test' });
 let importing = false;
 const run = Connection.prototype.run;
@@ -47,7 +46,7 @@ const events = new EventHub();
 events.subscribe((event) => { if (event.name === 'job.progress') console.log(JSON.stringify(event.payload)); });
 importing = true;
 if (process.env.WEFT_CRASH_ERASE) {
-  const { eraseParticipant } = await import(${source('src/backend/privacy/erasure.ts')});
+  const { eraseParticipant } = await import(${quotedSource('src/backend/privacy/erasure.ts')});
   await eraseParticipant(workspace.study, process.env.WEFT_CRASH_ERASE, { actor: 'crash-test', reason: 'withdrawal', events });
 } else {
   await runImport(workspace.study, { ...JSON.parse(process.env.WEFT_CRASH_REQUEST ?? '{}'), files: [process.env.WEFT_CRASH_FILE], actor: 'crash-test', events });

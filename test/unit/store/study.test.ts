@@ -8,7 +8,7 @@ import { verifyAudit } from '../../../src/backend/store/audit.js';
 import { VIEWS } from '../../../src/backend/store/views.js';
 import { WeftError } from '../../../src/core/errors.js';
 import { snapshot } from '../../support/files.js';
-import { REPO_ROOT, tempDir } from '../../support/paths.js';
+import { REPO_ROOT, quotedSource, tempDir } from '../../support/paths.js';
 
 const cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -130,7 +130,7 @@ describe('opening what is not a usable study', () => {
     const before = await snapshot(dir);
     const holder = spawn(
       process.execPath,
-      ['--import', 'tsx', '-e', `const { Study } = await import(${JSON.stringify(join(REPO_ROOT, 'src/backend/store/study.ts'))}); await Study.open(${JSON.stringify(dir)}, { actor: 'holder' }); console.log('open'); setInterval(() => {}, 1000);`],
+      ['--import', 'tsx', '-e', `const { Study } = await import(${quotedSource('src/backend/store/study.ts')}); await Study.open(${JSON.stringify(dir)}, { actor: 'holder' }); console.log('open'); setInterval(() => {}, 1000);`],
       { cwd: REPO_ROOT, stdio: ['ignore', 'pipe', 'inherit'] },
     );
     cleanups.push(async () => {
