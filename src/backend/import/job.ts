@@ -256,7 +256,11 @@ export async function runImport(study: Study, request: ImportRequest): Promise<I
     }
     await appendRows(conn, 'streams', streams.map((open) => streamRow(open, importId)));
     await finishSessions(conn, state);
-    await syncFields(conn, basis, { streamIds: streams.map((open) => open.writer.streamId) });
+    const knownEventKeys = streams.flatMap(({ writer, spec }) => {
+      const keys = writer.writtenAttributeKeys();
+      return keys === null ? [] : [{ streamId: writer.streamId, kind: spec.kind, keys }];
+    });
+    await syncFields(conn, basis, { streamIds: streams.map((open) => open.writer.streamId), knownEventKeys });
     const totalRows = results.reduce(
       (sum, r) => sum + r.streams.reduce((s, st) => s + st.rows, 0) + r.annotations + r.consents,
       0,

@@ -17,6 +17,16 @@ export class ByteHeap {
     this.bytes = grown;
   }
 
+  /** Appends bytes as they are (a JSON key encoded once); a loop, since `set` costs more for a few bytes. */
+  writeBytes(bytes: Uint8Array): void {
+    const length = bytes.length;
+    this.reserve(length);
+    const target = this.bytes;
+    let at = this.used;
+    for (let i = 0; i < length; i += 1) target[at++] = bytes[i] as number;
+    this.used = at;
+  }
+
   /** Appends a string as UTF-8 and returns the number of bytes written. */
   writeText(text: string): number {
     // UTF-8 takes at most 3 bytes per UTF-16 code unit.
@@ -26,7 +36,7 @@ export class ByteHeap {
     return written;
   }
 
-  private byte(value: number): void {
+  byte(value: number): void {
     this.reserve(1);
     this.bytes[this.used] = value;
     this.used += 1;
@@ -41,21 +51,21 @@ export class ByteHeap {
   }
 
   /**
-   * A JSON string. Printable ASCII without quote or backslash, which is nearly every key and
-   * value an export holds, is copied as it is; the rest of a string that has anything else is
+   * A JSON string of `text`, or of its characters from `start` to `end` (a field of a line, without
+   * slicing it out first). Printable ASCII without quote or backslash, which is nearly every key
+   * and value an export holds, is copied as it is; the rest of a string that has anything else is
    * escaped by JSON.stringify itself.
    */
-  private jsonString(text: string): void {
-    const length = text.length;
-    this.reserve(length + 2);
+  jsonString(text: string, start = 0, end = text.length): void {
+    this.reserve(end - start + 2);
     const bytes = this.bytes;
     let at = this.used;
     bytes[at++] = QUOTE;
-    for (let i = 0; i < length; i += 1) {
+    for (let i = start; i < end; i += 1) {
       const c = text.charCodeAt(i);
       if (c < 0x20 || c > 0x7e || c === QUOTE || c === 0x5c) {
         this.used = at;
-        this.writeText(JSON.stringify(text.slice(i)).slice(1));
+        this.writeText(JSON.stringify(text.slice(i, end)).slice(1));
         return;
       }
       bytes[at++] = c;
@@ -132,4 +142,20 @@ export function isPlainJson(value: object): boolean {
   if (Array.isArray(value)) return true;
   const proto: unknown = Object.getPrototypeOf(value);
   return (proto === Object.prototype || proto === null) && typeof (value as { toJSON?: unknown }).toJSON !== 'function';
+}
+
+/** The top-level keys that the values of one kind of self-writing JSON have written so far. */
+export interface WrittenKeys {
+  written(): string[];
+}
+
+/**
+ * A JSON value that writes its own bytes, as `ByteHeap.writeJson` would write the object it
+ * stands for: an importer's row serialised straight from its cells, without building the
+ * object first. A JSON column takes it like any object; the fields registry takes its keys
+ * from `keys` instead of reading every value back out of the table.
+ */
+export abstract class SelfWritingJson {
+  abstract readonly keys: WrittenKeys;
+  abstract writeTo(heap: ByteHeap): void;
 }

@@ -1,5 +1,6 @@
 import { FACE_FEATURE_COLUMNS } from '../../core/face/featureSchema.js';
 import type { StreamKind } from '../../core/study/modalities.js';
+import { SelfWritingJson, type WrittenKeys } from './jsonBytes.js';
 import type { TableAppender } from './tableAppender.js';
 import { randomUUID } from 'node:crypto';
 import type { SourceFile } from './source.js';
@@ -84,6 +85,10 @@ export class AcceptedStreamWriter implements StreamWriter {
   private readonly signalLayout: RowLayout;
   /** Signal rows not kept for lack of consent to affect inferences. */
   refusedSignals = 0;
+  /** Where the keys of the events' self-writing attributes are kept. */
+  private readonly attributeKeys = new Set<WrittenKeys>();
+  /** Whether any event's attributes were a plain object, whose keys only the table knows. */
+  private plainAttributes = false;
 
   constructor(
     readonly streamId: number,
@@ -128,10 +133,13 @@ export class AcceptedStreamWriter implements StreamWriter {
     const start = this.toSession(t);
     const duration = f.durationUs ?? null;
     this.track(start, duration === null ? start : start + Math.round(duration), line);
+    const attributes = f.attributes ?? null;
+    if (attributes instanceof SelfWritingJson) this.attributeKeys.add(attributes.keys);
+    else if (attributes !== null) this.plainAttributes = true;
     this.layout.write([
       this.streamId, this.sessionId, start, duration, f.kind, f.label ?? null, f.problem ?? null, f.step ?? null,
       f.selection ?? null, f.action ?? null, f.input ?? null, f.outcome ?? null, f.skill ?? null, f.attempt ?? null,
-      f.feedback ?? null, f.attributes ?? null,
+      f.feedback ?? null, attributes,
     ]);
   }
 
@@ -210,6 +218,15 @@ export class AcceptedStreamWriter implements StreamWriter {
   }
 
   /** What this stream noticed about the order of its timestamps, for the import's warnings. */
+  /**
+   * The top-level attribute keys of the stream's events when its writer knows them all (every
+   * event's attributes wrote themselves, or it has none); null when only the table knows.
+   */
+  writtenAttributeKeys(): string[] | null {
+    if (this.plainAttributes) return null;
+    return [...new Set([...this.attributeKeys].flatMap((keys) => keys.written()))];
+  }
+
   get timeOrder(): TimeOrder {
     return { backwards: this.backwards, firstBackwardsLine: this.firstBackwardsLine, repeats: this.repeats };
   }

@@ -2,7 +2,7 @@ import duckdb from '@duckdb/node-bindings';
 import { DuckDBDataChunk, DuckDBTypeId, type DuckDBAppender, type DuckDBType, type DuckDBValue, type DuckDBVector } from '@duckdb/node-api';
 import { WeftError } from '../../core/errors.js';
 import type { Connection } from '../store/duck.js';
-import { ByteHeap, isPlainJson } from './jsonBytes.js';
+import { ByteHeap, SelfWritingJson, isPlainJson } from './jsonBytes.js';
 
 const BATCH_ROWS = 2048;
 const INT64_LIMIT = 2 ** 63;
@@ -167,7 +167,7 @@ class VarCharBuffer implements ColumnBuffer {
       this.same = null;
       return;
     }
-    if (typeof v === 'object' && isPlainJson(v)) {
+    if (v instanceof SelfWritingJson || (typeof v === 'object' && isPlainJson(v))) {
       this.addJson(row, slot, v);
       this.same = null;
       return;
@@ -228,11 +228,13 @@ class VarCharBuffer implements ColumnBuffer {
 
   /**
    * Serialises an object or array straight onto the heap, without the JSON text as a string in
-   * between; the few that come to 12 bytes or less move into their slot.
+   * between (or has a self-writing value write itself there); the few that come to 12 bytes or
+   * less move into their slot.
    */
   private addJson(row: number, slot: number, value: object): void {
     const offset = this.heap.used;
-    this.heap.writeJson(value);
+    if (value instanceof SelfWritingJson) value.writeTo(this.heap);
+    else this.heap.writeJson(value);
     const written = this.heap.used - offset;
     if (written <= INLINE_BYTES) {
       this.bytes.fill(0, slot, slot + STRING_T_BYTES);

@@ -1,5 +1,6 @@
 import { createReadStream } from 'node:fs';
 import { WeftError } from '../../core/errors.js';
+import type { ByteHeap } from './jsonBytes.js';
 import type { SourceFile } from './source.js';
 import { sourceTextDecoder, type SourceTextDecoder } from './textDecoder.js';
 
@@ -16,6 +17,8 @@ export interface DelimitedRecord {
   readonly columns: number[];
   /** Line each field starts on; differs from `line` only after a quoted field spanning lines. */
   readonly fieldLines: number[];
+  /** Writes field `index` as a JSON string; false, and nothing written, when it is empty or past the end. */
+  writeJsonString(index: number, heap: ByteHeap): boolean;
 }
 
 /** A record whose fields are already split out. */
@@ -33,6 +36,13 @@ class FieldsRecord implements DelimitedRecord {
 
   field(index: number): string | undefined {
     return this.fields[index];
+  }
+
+  writeJsonString(index: number, heap: ByteHeap): boolean {
+    const value = this.fields[index];
+    if (value === undefined || value === '') return false;
+    heap.jsonString(value);
+    return true;
   }
 }
 
@@ -62,6 +72,16 @@ class LineRecord implements DelimitedRecord {
     if (!(index >= 0 && index < this.width)) return undefined;
     const at = this.base + index;
     return this.text.slice(this.starts[at], (this.starts[at + 1] as number) - 1);
+  }
+
+  writeJsonString(index: number, heap: ByteHeap): boolean {
+    if (!(index >= 0 && index < this.width)) return false;
+    const at = this.base + index;
+    const start = this.starts[at] as number;
+    const end = (this.starts[at + 1] as number) - 1;
+    if (end === start) return false;
+    heap.jsonString(this.text, start, end);
+    return true;
   }
 
   get fields(): string[] {

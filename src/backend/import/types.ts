@@ -1,5 +1,6 @@
 import type { SourceLocation } from '../../core/errors.js';
 import type { Modality, StreamKind } from '../../core/study/modalities.js';
+import type { SelfWritingJson } from './jsonBytes.js';
 import type { SourceFile, SourceHead } from './source.js';
 import type { TextReader } from './textReader.js';
 
@@ -42,7 +43,8 @@ export interface EventFields {
   readonly skill?: string | null;
   readonly attempt?: number | null;
   readonly feedback?: string | null;
-  readonly attributes?: Record<string, unknown> | null;
+  /** Everything else the row says: an object, or one that writes its own JSON. */
+  readonly attributes?: Record<string, unknown> | SelfWritingJson | null;
 }
 
 export interface GazeFields {

@@ -67,6 +67,14 @@ describe.skipIf(!HAVE_REALDATA)(`DataShop transaction exports (real files)${HAVE
     expect(new Set(summary.files[0]?.streams.map((s) => s.participant_id)).size).toBe(59);
   });
 
+  it('registers exactly the attribute keys the stored rows have, which the import knew without reading them back', async () => {
+    const stored = await study.client.call('sql.query', { sql: `SELECT DISTINCT unnest(json_keys(attributes)) AS k FROM events ORDER BY k` });
+    const fields = await study.client.call('field.list', {});
+    const registered = fields.filter((f) => f.field.startsWith('events.attributes.')).map((f) => f.column.slice('attributes.'.length));
+    expect(registered.length).toBeGreaterThan(10);
+    expect([...registered].sort()).toEqual(stored.rows.map((r) => String(r[0])).sort());
+  });
+
   it('recognises every file when imported again and adds nothing', async () => {
     const before = await study.client.call('sql.query', { sql: 'SELECT count(*) FROM events' });
     const summary = await study.client.call('session.import', { files: Object.values(FILES) });

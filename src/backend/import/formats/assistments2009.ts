@@ -99,7 +99,7 @@ export const assistments2009: Importer = {
         ctx.sink.progress(reader.bytesRead);
         for (const record of batch) {
           if (record.width !== header.width) checkWidth(path, header, record, 'comma');
-          const user = cell(record.fields, iUser);
+          const user = cell(record, iUser);
           if (user === null) throw recordError(path, record, 'user_id is empty', iUser);
           const writer = await streams.writer(user);
           if (!writer.accepted) {
@@ -109,7 +109,7 @@ export const assistments2009: Importer = {
           rows += 1;
           const orderId = numbers.required(record, iOrder, 'order_id');
           if (!Number.isInteger(orderId)) throw numbers.error(record, iOrder, `order_id "${record.field(iOrder) ?? ''}" is not a whole number`);
-          const skill = cell(record.fields, iSkill);
+          const skill = cell(record, iSkill);
           if (pending !== undefined && pending.writer === writer && pending.orderId === orderId) {
             if (skill !== null && !pending.skills.includes(skill)) pending.skills.push(skill);
             repeated ??= { count: 0, line: record.line };
@@ -118,14 +118,14 @@ export const assistments2009: Importer = {
           }
           flush(pending);
 
-          const ms = iMs < 0 || cell(record.fields, iMs) === null ? null : numbers.read(record, iMs, 'ms_first_response');
+          const ms = iMs < 0 || cell(record, iMs) === null ? null : numbers.read(record, iMs, 'ms_first_response');
           if (ms !== null && ms < 0) {
             negative ??= { count: 0, line: record.line };
             negative.count += 1;
           }
           const attributes: Record<string, unknown> = {};
           for (const { name, index } of kept) {
-            const value = cell(record.fields, index);
+            const value = cell(record, index);
             if (value === null) continue;
             attributes[name] = NUMERIC.has(name) ? numbers.read(record, index, name) : value;
           }
@@ -137,9 +137,9 @@ export const assistments2009: Importer = {
             fields: {
               ...kindOf(record),
               durationUs: ms === null || ms < 0 ? null : Math.round(ms * 1000),
-              problem: cell(record.fields, iAssistment),
-              step: cell(record.fields, iProblem),
-              input: cell(record.fields, iAnswer),
+              problem: cell(record, iAssistment),
+              step: cell(record, iProblem),
+              input: cell(record, iAnswer),
               attributes,
             },
           };

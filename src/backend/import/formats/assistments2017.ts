@@ -97,7 +97,7 @@ export const assistments2017: Importer = {
         ctx.sink.progress(reader.bytesRead);
         for (const record of batch) {
           if (record.width !== header.width) checkWidth(path, header, record, 'comma');
-          const student = cell(record.fields, iStudent);
+          const student = cell(record, iStudent);
           if (student === null) throw recordError(path, record, 'studentId is empty', iStudent);
           const writer = await streams.writer(student);
           if (!writer.accepted) {
@@ -105,17 +105,17 @@ export const assistments2017: Importer = {
             continue;
           }
           const start = numbers.required(record, iStart, 'startTime');
-          const taken = iTaken < 0 || cell(record.fields, iTaken) === null ? null : numbers.read(record, iTaken, 'timeTaken');
+          const taken = iTaken < 0 || cell(record, iTaken) === null ? null : numbers.read(record, iTaken, 'timeTaken');
           const hint = numbers.required(record, iHint, 'hint');
           const correct = numbers.required(record, iCorrect, 'correct');
           if (hint !== 0 && hint !== 1) throw numbers.error(record, iHint, `hint "${record.field(iHint) ?? ''}" is not 1 or 0`);
           if (correct !== 0 && correct !== 1) throw numbers.error(record, iCorrect, `correct "${record.field(iCorrect) ?? ''}" is not 1 or 0`);
-          const skill = cell(record.fields, iSkill);
+          const skill = cell(record, iSkill);
           const detected = new Map<number, number | null>();
-          for (const { column, index } of signals) detected.set(index, cell(record.fields, index) === null ? null : numbers.read(record, index, column));
+          for (const { column, index } of signals) detected.set(index, cell(record, index) === null ? null : numbers.read(record, index, column));
           const attributes: Record<string, unknown> = {};
           for (const { name, index } of kept) {
-            const value = cell(record.fields, index);
+            const value = cell(record, index);
             if (value === null) continue;
             attributes[name] = TEXT.has(name) ? value : detected.has(index) ? detected.get(index) : numbers.read(record, index, name);
           }
@@ -127,8 +127,8 @@ export const assistments2017: Importer = {
               kind: hint === 1 ? 'hint_request' : 'attempt',
               outcome: hint === 1 ? 'HINT' : correct === 1 ? 'CORRECT' : 'INCORRECT',
               durationUs: taken === null ? null : Math.round(taken * 1e6),
-              problem: cell(record.fields, iAssistment),
-              step: cell(record.fields, iProblem),
+              problem: cell(record, iAssistment),
+              step: cell(record, iProblem),
               skill: skill === null || skill === 'noskill' ? null : skill,
               attributes,
             },

@@ -108,7 +108,7 @@ const OUTCOME: Record<string, string> = { correct: 'CORRECT', incorrect: 'INCORR
 
 /** "1~~1~~2" as numbers, one per KC of the step. */
 function opportunities(numbers: NumberReader, record: DelimitedRecord, index: number, field: string): number[] | null {
-  const text = cell(record.fields, index);
+  const text = cell(record, index);
   if (text === null || text === '.') return null;
   return text.split('~~').map((part) => {
     const value = Number(part);
@@ -164,15 +164,15 @@ export const datashopStep: Importer = {
           rows += 1;
 
           let timeIndex = layout.start;
-          if (cell(fields, layout.start) === null) {
-            if (cell(fields, layout.firstTransaction) === null) throw recordError(path, record, 'the step has neither a Step Start Time nor a First Transaction Time', layout.start);
+          if (cell(record, layout.start) === null) {
+            if (cell(record, layout.firstTransaction) === null) throw recordError(path, record, 'the step has neither a Step Start Time nor a First Transaction Time', layout.start);
             timeIndex = layout.firstTransaction;
             noStart ??= { count: 0, line: record.line };
             noStart.count += 1;
           }
           const t = times.read(record, timeIndex, timeIndex === layout.start ? 'Step Start Time' : 'First Transaction Time', ctx.timeZone);
-          const duration = layout.duration < 0 || cell(fields, layout.duration) === null ? null : numbers.read(record, layout.duration, 'Step Duration (sec)');
-          const firstAttempt = cell(fields, layout.firstAttempt);
+          const duration = layout.duration < 0 || cell(record, layout.duration) === null ? null : numbers.read(record, layout.duration, 'Step Duration (sec)');
+          const firstAttempt = cell(record, layout.firstAttempt);
           const outcome = firstAttempt === null ? null : OUTCOME[firstAttempt.trim().toLowerCase()];
           if (firstAttempt !== null && outcome === undefined) {
             throw recordError(path, record, `"${firstAttempt}" is not a first-attempt result (${layout.kddFirstAttempt ? '1 or 0' : 'correct, incorrect or hint'})`, layout.firstAttempt);
@@ -184,11 +184,11 @@ export const datashopStep: Importer = {
             if (value !== undefined && value !== '' && value !== '.') attributes[name] = value;
           }
           for (const { name, index } of layout.counts) {
-            const value = cell(fields, index) === null ? null : numbers.read(record, index, name);
+            const value = cell(record, index) === null ? null : numbers.read(record, index, name);
             if (value !== null) attributes[name] = value;
           }
           for (const { name, index } of layout.times) {
-            const value = cell(fields, index);
+            const value = cell(record, index);
             if (value !== null) attributes[name] = value;
           }
           if (firstAttempt !== null) attributes[FIRST_ATTEMPT[layout.kddFirstAttempt ? 1 : 0]] = firstAttempt;
@@ -198,14 +198,14 @@ export const datashopStep: Importer = {
           let predicted: Record<string, number> | undefined;
           for (let k = 0; k < layout.models.length; k += 1) {
             const m = layout.models[k] as ModelColumns;
-            const values = kcsOf(fields, m.kc);
+            const values = kcsOf(record, m.kc);
             if (values.length > 0) {
               (kcs ??= {})[m.model] = values;
               if (k === 0) skill = values.join(';');
             }
             const opp = m.opportunity < 0 ? null : opportunities(numbers, record, m.opportunity, `Opportunity (${m.model})`);
             if (opp !== null) (opportunity ??= {})[m.model] = opp;
-            const rate = m.predicted < 0 || cell(fields, m.predicted) === null ? null : numbers.read(record, m.predicted, `Predicted Error Rate (${m.model})`);
+            const rate = m.predicted < 0 || cell(record, m.predicted) === null ? null : numbers.read(record, m.predicted, `Predicted Error Rate (${m.model})`);
             if (rate !== null) (predicted ??= {})[m.model] = rate;
           }
           if (kcs !== undefined) attributes['kc'] = kcs;
@@ -217,8 +217,8 @@ export const datashopStep: Importer = {
             {
               kind: 'step',
               durationUs: duration === null ? null : Math.round(duration * 1e6),
-              problem: cell(fields, layout.problem),
-              step: cell(fields, layout.step),
+              problem: cell(record, layout.problem),
+              step: cell(record, layout.step),
               outcome: outcome ?? null,
               skill,
               attributes,

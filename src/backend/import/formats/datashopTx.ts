@@ -2,18 +2,13 @@ import { isKnownTimeZone } from '../../../core/study/instants.js';
 import type { DelimitedOptions, DelimitedRecord } from '../textReader.js';
 import type { Importer, ParseContext, StreamWriter } from '../types.js';
 import { headColumn, headRecords } from './logHead.js';
-import { cell, kcsOf, quoteOf, sniffDelimiter } from './logDataShop.js';
+import { DatashopAttributes, DatashopAttributesPlan, conditionOf, datashopLayout, skillOf } from './datashopLayout.js';
+import { cell, quoteOf, sniffDelimiter } from './logDataShop.js';
 import { delimitedBatches } from './logLines.js';
 import { LocalTimeReader } from './logLocalTimes.js';
-import { readHeader, type Header, NumberReader, checkWidth, firstLine, recordError } from './tabular.js';
+import { readHeader, NumberReader, checkWidth, firstLine, recordError } from './tabular.js';
 
 const REQUIRED = ['Anon Student Id', 'Time'] as const;
-
-/** Columns mapped to their own event fields; everything else is kept in attributes. */
-const MAPPED = new Set([
-  'Anon Student Id', 'Session Id', 'Time', 'Time Zone', 'Duration (sec)', 'Student Response Type', 'Problem Name',
-  'Step Name', 'Selection', 'Action', 'Input', 'Outcome', 'Attempt At Step', 'Feedback Text', 'Row',
-]);
 
 /** Which source column feeds which `events` column, for each stream's provenance. */
 const COLUMN_MAP = {
@@ -39,121 +34,6 @@ const COLUMN_MAP = {
   'other columns': 'attributes.<column name> (a list when the header repeats the name)',
   Row: 'not kept (the export\'s row number)',
 } as const;
-
-const KC = /^KC \((.+)\)$/;
-const KC_CATEGORY = /^KC Category \((.+)\)$/;
-const LEVEL = /^Level \((.+)\)$/;
-const CF = /^CF \((.+)\)$/;
-
-/** Where each kind of column is, worked out once from the header. */
-interface Layout {
-  readonly width: number;
-  readonly student: number;
-  readonly time: number;
-  readonly zone: number;
-  readonly session: number;
-  readonly duration: number;
-  readonly responseType: number;
-  readonly problem: number;
-  readonly step: number;
-  readonly selection: number;
-  readonly action: number;
-  readonly input: number;
-  readonly outcome: number;
-  readonly attempt: number;
-  readonly feedback: number;
-  readonly kcModels: { readonly model: string; readonly indices: readonly number[] }[];
-  readonly kcCategories: NamedColumns[];
-  readonly levels: NamedColumns[];
-  readonly customFields: NamedColumns[];
-  readonly conditions: { readonly name: number; readonly type: number }[];
-  readonly other: NamedColumns[];
-}
-
-/** The columns of one name; DataShop repeats names (three "Level (Container)" columns, say). */
-interface NamedColumns {
-  readonly name: string;
-  readonly indices: readonly number[];
-}
-
-function byName(columns: readonly { name: string; index: number }[], pattern?: RegExp): NamedColumns[] {
-  const groups = new Map<string, number[]>();
-  for (const { name, index } of columns) {
-    const key = pattern === undefined ? name : (pattern.exec(name)?.[1] ?? name);
-    groups.set(key, [...(groups.get(key) ?? []), index]);
-  }
-  return [...groups].map(([name, indices]) => ({ name, indices }));
-}
-
-/**
- * The non-empty cells of each named group into `target`: a string for a name the header has
- * once, a list (in column order) for a name it repeats. False when nothing was set.
- */
-function fillNamed(target: Record<string, unknown>, groups: readonly NamedColumns[], fields: readonly string[]): boolean {
-  let any = false;
-  for (const { name, indices } of groups) {
-    if (indices.length === 1) {
-      const value = fields[indices[0] as number];
-      if (value === undefined || value === '') continue;
-      target[name] = value;
-      any = true;
-      continue;
-    }
-    const values: string[] = [];
-    for (const i of indices) {
-      const value = fields[i];
-      if (value !== undefined && value !== '') values.push(value);
-    }
-    if (values.length === 0) continue;
-    target[name] = values;
-    any = true;
-  }
-  return any;
-}
-
-function layoutOf(header: Header): Layout {
-  const at = (name: string): number => header.index(name) ?? -1;
-  const kcByModel = new Map<string, number[]>();
-  for (const { name, index } of header.matching(KC)) {
-    const model = KC.exec(name)?.[1] ?? name;
-    kcByModel.set(model, [...(kcByModel.get(model) ?? []), index]);
-  }
-  const conditionNames = header.all('Condition Name');
-  const conditionTypes = header.all('Condition Type');
-  const handled = new Set<number>([
-    ...[...kcByModel.values()].flat(),
-    ...header.matching(KC_CATEGORY).map((c) => c.index),
-    ...header.matching(LEVEL).map((c) => c.index),
-    ...header.matching(CF).map((c) => c.index),
-    ...conditionNames,
-    ...conditionTypes,
-  ]);
-  return {
-    width: header.width,
-    student: at('Anon Student Id'),
-    time: at('Time'),
-    zone: at('Time Zone'),
-    session: at('Session Id'),
-    duration: at('Duration (sec)'),
-    responseType: at('Student Response Type'),
-    problem: at('Problem Name'),
-    step: at('Step Name'),
-    selection: at('Selection'),
-    action: at('Action'),
-    input: at('Input'),
-    outcome: at('Outcome'),
-    attempt: at('Attempt At Step'),
-    feedback: at('Feedback Text'),
-    kcModels: [...kcByModel].map(([model, indices]) => ({ model, indices })),
-    kcCategories: byName(header.matching(KC_CATEGORY), KC_CATEGORY),
-    levels: byName(header.matching(LEVEL), LEVEL),
-    customFields: byName(header.matching(CF), CF),
-    conditions: conditionNames.map((name, k) => ({ name, type: conditionTypes[k] ?? -1 })),
-    other: byName(
-      header.record.fields.map((raw, index) => ({ name: raw.trim(), index })).filter(({ name, index }) => name !== '' && !MAPPED.has(name) && !handled.has(index)),
-    ),
-  };
-}
 
 const EVENT_KIND: Record<string, string> = {
   ATTEMPT: 'attempt',
@@ -190,7 +70,8 @@ export const datashopTx: Importer = {
       for (const name of REQUIRED) {
         if (!header.has(name)) throw recordError(path, header.record, `a DataShop transaction export needs a "${name}" column`);
       }
-      const layout = layoutOf(header);
+      const layout = datashopLayout(header);
+      const attributes = new DatashopAttributesPlan(layout);
       const numbers = new NumberReader(path);
       const times = new LocalTimeReader(path, headColumn(headRecords(ctx.file, options), layout.time), 'month/day/year', 'DataShop is a US service, and US spreadsheet programs write month/day/year');
       const provenance = { format: 'datashop-tx', kc_models: layout.kcModels.map((m) => m.model), columns: COLUMN_MAP };
@@ -235,11 +116,10 @@ export const datashopTx: Importer = {
       for await (const batch of delimitedBatches(reader, options)) {
         ctx.sink.progress(reader.bytesRead);
         for (const record of batch) {
-          const fields = record.fields;
-          if (fields.length !== layout.width) checkWidth(path, header, record, delimiterName);
-          const student = fields[layout.student] ?? '';
+          if (record.width !== layout.width) checkWidth(path, header, record, delimiterName);
+          const student = record.field(layout.student) ?? '';
           if (student === '') throw recordError(path, record, 'Anon Student Id is empty', layout.student);
-          const sessionId = cell(fields, layout.session);
+          const sessionId = cell(record, layout.session);
           if (tracker === undefined || student !== lastStudent || sessionId !== lastSession) {
             tracker = await trackerFor(student, sessionId);
             lastStudent = student;
@@ -252,56 +132,29 @@ export const datashopTx: Importer = {
           }
 
           const t = times.read(record, layout.time, 'Time', zoneOf(record));
-          const durationText = cell(fields, layout.duration);
+          const durationText = cell(record, layout.duration);
           const durationSeconds = durationText === null ? null : numbers.read(record, layout.duration, 'Duration (sec)');
-          const attemptText = cell(fields, layout.attempt);
+          const attemptText = cell(record, layout.attempt);
           const attempt = attemptText === null ? null : numbers.read(record, layout.attempt, 'Attempt At Step');
-          const responseType = cell(fields, layout.responseType);
-
-          const attributes: Record<string, unknown> = {};
-          if (sessionId !== null) attributes['session'] = sessionId;
-          fillNamed(attributes, layout.other, fields);
-          const levels: Record<string, unknown> = {};
-          if (fillNamed(levels, layout.levels, fields)) attributes['levels'] = levels;
-          let kcs: Record<string, string[]> | undefined;
-          let skill: string | null = null;
-          for (let m = 0; m < layout.kcModels.length; m += 1) {
-            const model = layout.kcModels[m] as Layout['kcModels'][number];
-            const values = kcsOf(fields, model.indices);
-            if (values.length === 0) continue;
-            (kcs ??= {})[model.model] = values;
-            if (m === 0) skill = values.join(';');
-          }
-          if (kcs !== undefined) attributes['kc'] = kcs;
-          const categories: Record<string, unknown> = {};
-          if (fillNamed(categories, layout.kcCategories, fields)) attributes['kc_category'] = categories;
-          const custom: Record<string, unknown> = {};
-          if (fillNamed(custom, layout.customFields, fields)) attributes['cf'] = custom;
-          let conditions: { name: string; type: string }[] | undefined;
-          for (const { name, type } of layout.conditions) {
-            const value = fields[name];
-            if (value) (conditions ??= []).push({ name: value, type: type < 0 ? '' : (fields[type] ?? '') });
-          }
-          if (conditions !== undefined) {
-            attributes['conditions'] = conditions;
-            tracker.variants.add((conditions[0] as { name: string }).name);
-          }
+          const responseType = cell(record, layout.responseType);
+          const condition = conditionOf(layout, record);
+          if (condition !== null) tracker.variants.add(condition);
 
           writer.event(
             t,
             {
               kind: responseType === null ? 'transaction' : (EVENT_KIND[responseType] ?? responseType.toLowerCase()),
               durationUs: durationSeconds === null ? null : Math.round(durationSeconds * 1e6),
-              problem: cell(fields, layout.problem),
-              step: cell(fields, layout.step),
-              selection: cell(fields, layout.selection),
-              action: cell(fields, layout.action),
-              input: cell(fields, layout.input),
-              outcome: cell(fields, layout.outcome)?.toUpperCase() ?? null,
-              skill,
+              problem: cell(record, layout.problem),
+              step: cell(record, layout.step),
+              selection: cell(record, layout.selection),
+              action: cell(record, layout.action),
+              input: cell(record, layout.input),
+              outcome: cell(record, layout.outcome)?.toUpperCase() ?? null,
+              skill: skillOf(layout, record),
               attempt: attempt === null ? null : Math.round(attempt),
-              feedback: cell(fields, layout.feedback),
-              attributes,
+              feedback: cell(record, layout.feedback),
+              attributes: new DatashopAttributes(attributes, record),
             },
             record.line,
           );

@@ -1,5 +1,5 @@
 import type { SourceFile } from '../source.js';
-import type { DelimitedOptions } from '../textReader.js';
+import type { DelimitedOptions, DelimitedRecord } from '../textReader.js';
 
 /** Tab unless the header line has more commas than tabs (DataShop exports are tab-delimited; re-saved copies may not be). */
 export function sniffDelimiter(headerLine: string): DelimitedOptions['delimiter'] {
@@ -20,17 +20,17 @@ export function quoteOf(file: SourceFile, delimiter: string): string | null {
 }
 
 /** A cell's text, or null when the column is absent (index -1) or the cell empty. */
-export function cell(fields: readonly string[], index: number): string | null {
+export function cell(record: DelimitedRecord, index: number): string | null {
   if (index < 0) return null;
-  const value = fields[index];
+  const value = record.field(index);
   return value === undefined || value === '' ? null : value;
 }
 
 /** The KCs of one model in a row: its cells, "~~"-separated lists split, empties and repeats dropped. */
-export function kcsOf(fields: readonly string[], indices: readonly number[]): string[] {
+export function kcsOf(record: DelimitedRecord, indices: readonly number[]): string[] {
   const values: string[] = [];
   for (const i of indices) {
-    const text = fields[i];
+    const text = record.field(i);
     if (text === undefined || text === '') continue;
     if (!text.includes('~~')) {
       if (!values.includes(text)) values.push(text);

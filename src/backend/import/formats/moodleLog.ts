@@ -102,8 +102,8 @@ export const moodleLog: Importer = {
         ctx.sink.progress(reader.bytesRead);
         for (const record of batch) {
           if (record.width !== header.width) checkWidth(path, header, record, options.delimiter === '\t' ? 'tab' : 'comma');
-          const user = cell(record.fields, iUser);
-          const description = cell(record.fields, iDescription) ?? '';
+          const user = cell(record, iUser);
+          const description = cell(record, iDescription) ?? '';
           if (user === null || user === '-') {
             noUser ??= { count: 0, line: record.line };
             noUser.count += 1;
@@ -128,21 +128,21 @@ export const moodleLog: Importer = {
           const t = times.read(record, iTime, 'Time', zone);
           if (previous !== undefined && t < previous) descending += 1;
           previous = t;
-          const eventName = cell(record.fields, iEvent) ?? '';
+          const eventName = cell(record, iEvent) ?? '';
           const attributes: Record<string, unknown> = {};
-          const component = cell(record.fields, iComponent);
+          const component = cell(record, iComponent);
           if (component !== null) attributes['component'] = component;
           if (description !== '') attributes['description'] = description.replace(ANY_USER_ID, "$1'[user]'");
-          const origin = cell(record.fields, iOrigin);
+          const origin = cell(record, iOrigin);
           if (origin !== null) attributes['origin'] = origin;
-          const course = cell(record.fields, iCourse);
+          const course = cell(record, iCourse);
           if (course !== null) attributes['course'] = course;
           writer.event(
             t,
             {
               kind: MESSAGE_EVENTS.has(eventName) ? 'message' : eventName.trim().toLowerCase().replace(/[^a-z0-9]+/g, '_').replace(/^_+|_+$/g, '') || 'event',
               label: eventName === '' ? null : eventName,
-              problem: cell(record.fields, iContext),
+              problem: cell(record, iContext),
               attributes,
             },
             record.line,
