@@ -31,7 +31,7 @@ const COLUMN_MAP = {
   'Level (<name>)': 'attributes.levels.<name> (a list when the export repeats the level name)',
   'CF (<name>)': 'attributes.cf.<name>',
   'Condition Name + Condition Type': 'attributes.conditions; a session with one condition takes it as its variant',
-  'other columns': 'attributes.<column name> (a list when the header repeats the name)',
+  'other columns': 'attributes.<column name> (a list when the header repeats the name; a column named like one of the keys above is kept as "<name> (column)")',
   Row: 'not kept (the export\'s row number)',
 } as const;
 
