@@ -217,7 +217,6 @@ export class AcceptedStreamWriter implements StreamWriter {
     this.onSessionInfo(info);
   }
 
-  /** What this stream noticed about the order of its timestamps, for the import's warnings. */
   /**
    * The top-level attribute keys of the stream's events when its writer knows them all (every
    * event's attributes wrote themselves, or it has none); null when only the table knows.
@@ -227,6 +226,7 @@ export class AcceptedStreamWriter implements StreamWriter {
     return [...new Set([...this.attributeKeys].flatMap((keys) => keys.written()))];
   }
 
+  /** What this stream noticed about the order of its timestamps, for the import's warnings. */
   get timeOrder(): TimeOrder {
     return { backwards: this.backwards, firstBackwardsLine: this.firstBackwardsLine, repeats: this.repeats };
   }
