@@ -209,64 +209,71 @@ export class DatashopAttributesPlan implements WrittenKeys {
   private cells(heap: ByteHeap, record: DelimitedRecord, groups: readonly KeyedColumns[], members: number, firstSlot: number | null): number {
     for (let g = 0; g < groups.length; g += 1) {
       const { key, indices } = groups[g] as KeyedColumns;
-      const mark = heap.used;
+      const slot = firstSlot === null ? null : firstSlot + g;
+      if (indices.length > 1) {
+        const start = this.begin(heap, key, LEFT_BRACKET, members);
+        let values = 0;
+        for (const index of indices) {
+          const before = heap.used;
+          if (values > 0) heap.byte(COMMA);
+          if (record.writeJsonString(index, heap)) values += 1;
+          else heap.used = before;
+        }
+        members = this.end(heap, start, RIGHT_BRACKET, values, members, slot);
+        continue;
+      }
+      const start = heap.used;
       if (members > 0) heap.byte(COMMA);
       heap.writeBytes(key);
-      if (indices.length === 1) {
-        if (!record.writeJsonString(indices[0] as number, heap)) {
-          heap.used = mark;
-          continue;
-        }
-        members += 1;
-        if (firstSlot !== null) this.seen[firstSlot + g] = 1;
+      if (!record.writeJsonString(indices[0] as number, heap)) {
+        heap.used = start;
         continue;
       }
-      heap.byte(LEFT_BRACKET);
-      let values = 0;
-      for (const index of indices) {
-        const before = heap.used;
-        if (values > 0) heap.byte(COMMA);
-        if (record.writeJsonString(index, heap)) values += 1;
-        else heap.used = before;
-      }
-      if (values === 0) {
-        heap.used = mark;
-        continue;
-      }
-      heap.byte(RIGHT_BRACKET);
       members += 1;
-      if (firstSlot !== null) this.seen[firstSlot + g] = 1;
+      if (slot !== null) this.seen[slot] = 1;
     }
     return members;
   }
 
-  /** A member holding an object of the groups' cells, left out (written and taken back) when they are all empty. */
-  private object(heap: ByteHeap, record: DelimitedRecord, key: Uint8Array, groups: readonly KeyedColumns[], members: number, slot: number): number {
+  /**
+   * Starts a member holding an object or a list (`bracket`): written now, so that its items can
+   * follow, and taken back by `end` if none did. Returns where it starts.
+   */
+  private begin(heap: ByteHeap, key: Uint8Array, bracket: number, members: number): number {
     const start = heap.used;
     if (members > 0) heap.byte(COMMA);
     heap.writeBytes(key);
-    heap.byte(LEFT_BRACE);
-    if (this.cells(heap, record, groups, 0, null) === 0) {
+    heap.byte(bracket);
+    return start;
+  }
+
+  /**
+   * Closes a member `begin` started, or takes it back when it has no items; a top-level member
+   * (one with a slot) is noted as written. Returns the count of members so far.
+   */
+  private end(heap: ByteHeap, start: number, bracket: number, items: number, members: number, slot: number | null): number {
+    if (items === 0) {
       heap.used = start;
       return members;
     }
-    heap.byte(RIGHT_BRACE);
-    this.seen[slot] = 1;
+    heap.byte(bracket);
+    if (slot !== null) this.seen[slot] = 1;
     return members + 1;
   }
 
+  /** A member holding an object of the groups' cells. */
+  private object(heap: ByteHeap, record: DelimitedRecord, key: Uint8Array, groups: readonly KeyedColumns[], members: number, slot: number): number {
+    const start = this.begin(heap, key, LEFT_BRACE, members);
+    return this.end(heap, start, RIGHT_BRACE, this.cells(heap, record, groups, 0, null), members, slot);
+  }
+
   private kcs(heap: ByteHeap, record: DelimitedRecord, members: number, slot: number): number {
+    const start = this.begin(heap, KCS, LEFT_BRACE, members);
     let models = 0;
     for (const { key, indices } of this.kcModels) {
       const values = kcsOf(record, indices);
       if (values.length === 0) continue;
-      if (models === 0) {
-        if (members > 0) heap.byte(COMMA);
-        heap.writeBytes(KCS);
-        heap.byte(LEFT_BRACE);
-      } else {
-        heap.byte(COMMA);
-      }
+      if (models > 0) heap.byte(COMMA);
       models += 1;
       heap.writeBytes(key);
       heap.byte(LEFT_BRACKET);
@@ -276,24 +283,16 @@ export class DatashopAttributesPlan implements WrittenKeys {
       });
       heap.byte(RIGHT_BRACKET);
     }
-    if (models === 0) return members;
-    heap.byte(RIGHT_BRACE);
-    this.seen[slot] = 1;
-    return members + 1;
+    return this.end(heap, start, RIGHT_BRACE, models, members, slot);
   }
 
   private conditionList(heap: ByteHeap, record: DelimitedRecord, members: number, slot: number): void {
+    const start = this.begin(heap, CONDITIONS, LEFT_BRACKET, members);
     let written = 0;
     for (const { name, type } of this.conditions) {
       const value = record.field(name);
       if (!value) continue;
-      if (written === 0) {
-        if (members > 0) heap.byte(COMMA);
-        heap.writeBytes(CONDITIONS);
-        heap.byte(LEFT_BRACKET);
-      } else {
-        heap.byte(COMMA);
-      }
+      if (written > 0) heap.byte(COMMA);
       written += 1;
       heap.writeBytes(CONDITION_NAME);
       heap.jsonString(value);
@@ -301,9 +300,7 @@ export class DatashopAttributesPlan implements WrittenKeys {
       heap.jsonString(type < 0 ? '' : (record.field(type) ?? ''));
       heap.byte(RIGHT_BRACE);
     }
-    if (written === 0) return;
-    heap.byte(RIGHT_BRACKET);
-    this.seen[slot] = 1;
+    this.end(heap, start, RIGHT_BRACKET, written, members, slot);
   }
 }
 
