@@ -129,7 +129,6 @@ const keyBytes = (key: string): Uint8Array => textEncoder.encode(`${JSON.stringi
 const GROUP_KEYS = ['levels', 'kc', 'kc_category', 'cf', 'conditions'] as const;
 /** Keys Weft gives attributes itself; a column that happens to have one of these names is kept as "<name> (column)". */
 const OWN_KEYS = new Set<string>(['session', ...GROUP_KEYS]);
-const SESSION = keyBytes('session');
 const LEVELS = keyBytes('levels');
 const KCS = keyBytes('kc');
 const KC_CATEGORIES = keyBytes('kc_category');
@@ -154,8 +153,8 @@ const keyed = (groups: readonly NamedColumns[]): KeyedColumns[] => groups.map(({
  * bytes, without an object per row: these attributes are most of what a DataShop import writes.
  */
 export class DatashopAttributesPlan implements WrittenKeys {
-  private readonly session: number;
-  private readonly other: KeyedColumns[];
+  /** The session, then the other columns: the top-level members that hold cells. */
+  private readonly topCells: KeyedColumns[];
   private readonly levels: KeyedColumns[];
   private readonly kcModels: KeyedColumns[];
   private readonly kcCategories: KeyedColumns[];
@@ -166,10 +165,10 @@ export class DatashopAttributesPlan implements WrittenKeys {
   private readonly seen: Uint8Array;
 
   constructor(layout: DatashopLayout) {
-    this.session = layout.session;
     const other = layout.other.map(({ name, indices }) => ({ name: OWN_KEYS.has(name) ? `${name} (column)` : name, indices }));
-    this.other = keyed(other);
-    this.keyNames = ['session', ...other.map((o) => o.name), ...GROUP_KEYS];
+    const topCells = [{ name: 'session', indices: [layout.session] }, ...other];
+    this.topCells = keyed(topCells);
+    this.keyNames = [...topCells.map((c) => c.name), ...GROUP_KEYS];
     this.seen = new Uint8Array(this.keyNames.length);
     this.levels = keyed(layout.levels);
     this.kcModels = keyed(layout.kcModels.map(({ model, indices }) => ({ name: model, indices })));
@@ -184,16 +183,8 @@ export class DatashopAttributesPlan implements WrittenKeys {
 
   write(heap: ByteHeap, record: DelimitedRecord): void {
     heap.byte(LEFT_BRACE);
-    let members = 0;
-    heap.writeBytes(SESSION);
-    if (record.writeJsonString(this.session, heap)) {
-      this.seen[0] = 1;
-      members = 1;
-    } else {
-      heap.used -= SESSION.length;
-    }
-    members = this.cells(heap, record, this.other, members, 1);
-    const groups = 1 + this.other.length;
+    let members = this.cells(heap, record, this.topCells, 0, 0);
+    const groups = this.topCells.length;
     members = this.object(heap, record, LEVELS, this.levels, members, groups);
     members = this.kcs(heap, record, members, groups + 1);
     members = this.object(heap, record, KC_CATEGORIES, this.kcCategories, members, groups + 2);
