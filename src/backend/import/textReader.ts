@@ -62,10 +62,10 @@ class LineRecord implements DelimitedRecord {
   /** starts[base + i] is where field i starts in text; starts[base + width] is text.length + 1. */
   constructor(
     readonly line: number,
-    private readonly text: string,
+    readonly text: string,
     readonly width: number,
-    private readonly starts: Int32Array,
-    private readonly base: number,
+    readonly starts: Int32Array,
+    readonly base: number,
   ) {}
 
   field(index: number): string | undefined {
@@ -100,6 +100,65 @@ class LineRecord implements DelimitedRecord {
   get fieldLines(): number[] {
     return new Array<number>(this.width).fill(this.line);
   }
+}
+
+/**
+ * Records in a form that a worker thread can post: each line record's text, and the field
+ * starts of all of them in one array; records with their fields split out (quoted ones) as they are.
+ */
+export interface PackedRecords {
+  /** Line of each record. */
+  readonly lines: Int32Array;
+  /** Width of each line record; -1 for a record in `fielded`. */
+  readonly widths: Int32Array;
+  /** Text of each line record ('' for the others). */
+  readonly texts: string[];
+  /** The field starts of the line records, width + 1 entries each, one after another. */
+  readonly starts: Int32Array;
+  readonly fielded: { readonly fields: string[]; readonly columns: number[]; readonly fieldLines: number[] }[];
+}
+
+export function packRecords(records: readonly DelimitedRecord[]): PackedRecords {
+  const lines = new Int32Array(records.length);
+  const widths = new Int32Array(records.length);
+  const texts: string[] = [];
+  let startCount = 0;
+  for (const record of records) if (record instanceof LineRecord) startCount += record.width + 1;
+  const starts = new Int32Array(startCount);
+  const fielded: PackedRecords['fielded'][number][] = [];
+  let at = 0;
+  records.forEach((record, i) => {
+    lines[i] = record.line;
+    if (record instanceof LineRecord) {
+      widths[i] = record.width;
+      texts.push(record.text);
+      starts.set(record.starts.subarray(record.base, record.base + record.width + 1), at);
+      at += record.width + 1;
+    } else {
+      widths[i] = -1;
+      texts.push('');
+      fielded.push({ fields: record.fields, columns: record.columns, fieldLines: record.fieldLines });
+    }
+  });
+  return { lines, widths, texts, starts, fielded };
+}
+
+export function unpackRecords(packed: PackedRecords): DelimitedRecord[] {
+  const records: DelimitedRecord[] = [];
+  let at = 0;
+  let next = 0;
+  for (let i = 0; i < packed.lines.length; i += 1) {
+    const width = packed.widths[i] as number;
+    const line = packed.lines[i] as number;
+    if (width < 0) {
+      const { fields, columns, fieldLines } = packed.fielded[next++] as PackedRecords['fielded'][number];
+      records.push(new FieldsRecord(line, fields, columns, fieldLines));
+      continue;
+    }
+    records.push(new LineRecord(line, packed.texts[i] as string, width, packed.starts, at));
+    at += width + 1;
+  }
+  return records;
 }
 
 export interface DelimitedOptions {

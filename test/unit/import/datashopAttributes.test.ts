@@ -4,6 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { DatashopAttributesPlan, datashopLayout } from '../../../src/backend/import/formats/datashopLayout.js';
 import { readHeader } from '../../../src/backend/import/formats/tabular.js';
 import { ByteHeap } from '../../../src/backend/import/jsonBytes.js';
+import { KeyTally, WrittenRow, writeRows } from '../../../src/backend/import/rowBytes.js';
 import { inspectSource } from '../../../src/backend/import/source.js';
 import { TextReader, type DelimitedOptions, type DelimitedRecord } from '../../../src/backend/import/textReader.js';
 import { tempDir } from '../../support/paths.js';
@@ -49,9 +50,7 @@ async function readAll(path: string, options: DelimitedOptions): Promise<{ plan:
 }
 
 function written(plan: DatashopAttributesPlan, record: DelimitedRecord): string {
-  const heap = new ByteHeap();
-  plan.write(heap, record);
-  return new TextDecoder().decode(heap.bytes.subarray(0, heap.used));
+  return new TextDecoder().decode(writeRows(plan, [record]).bytes);
 }
 
 describe('DataShop attributes, written straight from the cells', () => {
@@ -80,14 +79,21 @@ describe('DataShop attributes, written straight from the cells', () => {
     });
   });
 
-  it('knows which top-level keys the rows it wrote had, and only those', async () => {
+  it('tallies the top-level keys of the rows stored, and only those', async () => {
     const { plan, records } = await readAll(files.plain, { delimiter: '\t', quote: null });
-    expect(plan.written()).toEqual([]);
-    written(plan, records[1] as DelimitedRecord);
-    expect(plan.written()).toEqual([]);
-    written(plan, records[2] as DelimitedRecord);
-    expect(plan.written()).toEqual(['session', 'Sample Name', 'School', 'levels', 'kc', 'cf', 'conditions']);
-    written(plan, records[0] as DelimitedRecord);
-    expect(plan.written()).toEqual(['session', 'Sample Name', 'School', 'kc (column)', 'levels', 'kc', 'kc_category', 'cf', 'conditions']);
+    const rows = writeRows(plan, records);
+    const tally = new KeyTally(plan.keyNames);
+    const store = (index: number): string => {
+      const heap = new ByteHeap();
+      new WrittenRow(rows, index, tally).writeTo(heap);
+      return new TextDecoder().decode(heap.bytes.subarray(0, heap.used));
+    };
+    expect(tally.written()).toEqual([]);
+    expect(store(1)).toBe('{}');
+    expect(tally.written()).toEqual([]);
+    expect(store(2)).toBe(JSON.stringify(ROWS[2]?.[1]));
+    expect(tally.written()).toEqual(['session', 'Sample Name', 'School', 'levels', 'kc', 'cf', 'conditions']);
+    expect(store(0)).toBe(JSON.stringify(ROWS[0]?.[1]));
+    expect(tally.written()).toEqual(['session', 'Sample Name', 'School', 'kc (column)', 'levels', 'kc', 'kc_category', 'cf', 'conditions']);
   });
 });

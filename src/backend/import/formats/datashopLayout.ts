@@ -1,4 +1,5 @@
-import { SelfWritingJson, type ByteHeap, type WrittenKeys } from '../jsonBytes.js';
+import type { ByteHeap } from '../jsonBytes.js';
+import type { RowWriter } from '../rowBytes.js';
 import type { DelimitedRecord } from '../textReader.js';
 import { kcsOf } from './logDataShop.js';
 import type { Header } from './tabular.js';
@@ -152,7 +153,7 @@ const keyed = (groups: readonly NamedColumns[]): KeyedColumns[] => groups.map(({
  * empty cells and empty groups left out. Written straight from the cells into the column's
  * bytes, without an object per row: these attributes are most of what a DataShop import writes.
  */
-export class DatashopAttributesPlan implements WrittenKeys {
+export class DatashopAttributesPlan implements RowWriter {
   /** The session, then the other columns: the top-level members that hold cells. */
   private readonly topCells: KeyedColumns[];
   private readonly levels: KeyedColumns[];
@@ -160,16 +161,17 @@ export class DatashopAttributesPlan implements WrittenKeys {
   private readonly kcCategories: KeyedColumns[];
   private readonly customFields: KeyedColumns[];
   private readonly conditions: DatashopLayout['conditions'];
-  /** Each top-level key, in writing order, and whether any row has written it. */
-  private readonly keyNames: readonly string[];
-  private readonly seen: Uint8Array;
+  /** Each top-level key, in writing order. */
+  readonly keyNames: readonly string[];
+  /** The flags of the row being written: where its keys start in them. */
+  private keys: Uint8Array = new Uint8Array(0);
+  private keysAt = 0;
 
   constructor(layout: DatashopLayout) {
     const other = layout.other.map(({ name, indices }) => ({ name: OWN_KEYS.has(name) ? `${name} (column)` : name, indices }));
     const topCells = [{ name: 'session', indices: [layout.session] }, ...other];
     this.topCells = keyed(topCells);
     this.keyNames = [...topCells.map((c) => c.name), ...GROUP_KEYS];
-    this.seen = new Uint8Array(this.keyNames.length);
     this.levels = keyed(layout.levels);
     this.kcModels = keyed(layout.kcModels.map(({ model, indices }) => ({ name: model, indices })));
     this.kcCategories = keyed(layout.kcCategories);
@@ -177,11 +179,9 @@ export class DatashopAttributesPlan implements WrittenKeys {
     this.conditions = layout.conditions;
   }
 
-  written(): string[] {
-    return this.keyNames.filter((_, i) => this.seen[i] === 1);
-  }
-
-  write(heap: ByteHeap, record: DelimitedRecord): void {
+  write(heap: ByteHeap, record: DelimitedRecord, keys: Uint8Array, keysAt: number): void {
+    this.keys = keys;
+    this.keysAt = keysAt;
     heap.byte(LEFT_BRACE);
     let members = this.cells(heap, record, this.topCells, 0, 0);
     const groups = this.topCells.length;
@@ -221,7 +221,7 @@ export class DatashopAttributesPlan implements WrittenKeys {
         continue;
       }
       members += 1;
-      if (slot !== null) this.seen[slot] = 1;
+      if (slot !== null) this.keys[this.keysAt + slot] = 1;
     }
     return members;
   }
@@ -248,7 +248,7 @@ export class DatashopAttributesPlan implements WrittenKeys {
       return members;
     }
     heap.byte(bracket);
-    if (slot !== null) this.seen[slot] = 1;
+    if (slot !== null) this.keys[this.keysAt + slot] = 1;
     return members + 1;
   }
 
@@ -292,23 +292,5 @@ export class DatashopAttributesPlan implements WrittenKeys {
       heap.byte(RIGHT_BRACE);
     }
     this.end(heap, start, RIGHT_BRACKET, written, members, slot);
-  }
-}
-
-/** One row's attributes, written when the events column takes them. */
-export class DatashopAttributes extends SelfWritingJson {
-  constructor(
-    private readonly plan: DatashopAttributesPlan,
-    private readonly record: DelimitedRecord,
-  ) {
-    super();
-  }
-
-  get keys(): WrittenKeys {
-    return this.plan;
-  }
-
-  writeTo(heap: ByteHeap): void {
-    this.plan.write(heap, this.record);
   }
 }
