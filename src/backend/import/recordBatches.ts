@@ -3,6 +3,7 @@ import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { WeftError, type ErrorData } from '../../core/errors.js';
 import { DatashopAttributesPlan, datashopLayout } from './formats/datashopLayout.js';
+import { delimitedBatches } from './formats/logLines.js';
 import { readHeader, type Header } from './formats/tabular.js';
 import { writeRows, type RowBytes, type RowWriter } from './rowBytes.js';
 import type { SourceFile } from './source.js';
@@ -48,10 +49,7 @@ export async function* readBatches(file: SourceFile, options: DelimitedOptions, 
   try {
     const header = await readHeader(reader, options);
     const writer = writerName === null ? null : ROW_WRITERS[writerName](header);
-    for (;;) {
-      const read = await reader.readRecords(options, BATCH);
-      if (read.length === 0) return;
-      const records = read.filter((r) => r.width > 0);
+    for await (const records of delimitedBatches(reader, options, BATCH)) {
       yield { records, rows: writer === null ? null : writeRows(writer, records), bytesRead: reader.bytesRead, readOn: 'importer' };
     }
   } finally {
