@@ -191,27 +191,31 @@ interface WorkerPort {
   on(event: 'message', listener: (request: RecordWorkerRequest) => void): void;
 }
 
+/** The file a worker is reading: how many batches it may still post, and whether the importer stopped. */
+interface WorkerJob {
+  readonly job: number;
+  credit: number;
+  stopped: boolean;
+  resume: (() => void) | null;
+}
+
 /** Runs on the worker thread: reads each file asked for, READ_AHEAD batches ahead of the importer, posting each. */
 export function serveRecordBatches(port: WorkerPort): void {
-  let current: { job: number; credit: number; stopped: boolean; resume: (() => void) | null } | null = null;
-  const wake = (): void => {
-    current?.resume?.();
-    if (current !== null) current.resume = null;
-  };
+  let current: WorkerJob | null = null;
   port.on('message', (request) => {
     if (request.type === 'read') {
-      const state = { job: request.job, credit: READ_AHEAD, stopped: false, resume: null };
-      current = state;
-      void serve(state, request.data);
+      current = { job: request.job, credit: READ_AHEAD, stopped: false, resume: null };
+      void serve(current, request.data);
       return;
     }
     if (current?.job !== request.job) return;
     if (request.type === 'more') current.credit += 1;
     else current.stopped = true;
-    wake();
+    current.resume?.();
+    current.resume = null;
   });
 
-  async function serve(state: { job: number; credit: number; stopped: boolean; resume: (() => void) | null }, data: RecordWorkerData): Promise<void> {
+  async function serve(state: WorkerJob, data: RecordWorkerData): Promise<void> {
     const { job } = state;
     try {
       for await (const batch of readBatches(data.file, data.options, data.writer)) {
